@@ -1,0 +1,72 @@
+/** Who a request is attributed to. Tags come from `x-tollgate-*` headers and the OpenAI `user` field. */
+export interface RequestTags {
+  readonly virtualKeyId: string | undefined;
+  readonly org: string | undefined;
+  readonly team: string | undefined;
+  readonly user: string | undefined;
+  readonly feature: string | undefined;
+  /** The API surface the client used, e.g. `/v1/chat/completions`. */
+  readonly endpoint: string;
+  /** A client session id (`x-tollgate-session`), for sticky routing; not stored in the ledger. */
+  readonly session?: string | undefined;
+}
+
+/**
+ * Per-request facts shared by the stages of one request. Typed fields only: no string-keyed bag.
+ * `warnings` and `attempts` are appended to as the request travels; everything else is fixed.
+ */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly tags: RequestTags;
+  /** The model name the client asked for. */
+  readonly logicalModel: string;
+  /**
+   * The wire format the client spoke. Requests from the Anthropic front door may carry Anthropic
+   * extensions in the neutral body (see `ChatRequestBody`), which OpenAI-compatible adapters drop.
+   */
+  readonly clientFormat: 'openai' | 'anthropic';
+  readonly stream: boolean;
+  /** Wall-clock ms when the request arrived. */
+  readonly receivedAt: number;
+  /** Monotonic ms when the request arrived. */
+  readonly receivedAtMonotonic: number;
+  /** Warnings the caller can see (response header `x-tollgate-warning`, ledger). */
+  readonly warnings: string[];
+  /** One record per billable attempt, in the order they settled. */
+  readonly attempts: AttemptSummary[];
+  /** How many attempts have started; the next attempt's number is this plus one. */
+  attemptsStarted: number;
+  /**
+   * The rung of the degradation ladder the next attempt serves (`primary`, `retry`,
+   * `fallback:<model>`, `degraded:<model>`, `faq`), and why; set by the resilience layer before
+   * each attempt, copied into that attempt's ledger row.
+   */
+  route: string;
+  routeReason: string | null;
+  /** `provider/upstream-model` of the latest attempt, the one answering (`x-tollgate-provider`). */
+  servingDeployment: string | null;
+}
+
+/** What the edge needs to know about each attempt once it settled (for headers and logs). */
+export interface AttemptSummary {
+  readonly attempt: number;
+  readonly providerId: string;
+  readonly upstreamModel: string;
+  /** `null` when the price is unknown. */
+  readonly costNanos: number | null;
+  readonly upstreamLatencyMs: number;
+  /** The route the attempt served (see `RequestContext.route`). */
+  readonly route: string;
+}
+
+export function createRequestContext(
+  fields: Omit<RequestContext, 'warnings' | 'attempts' | 'attemptsStarted' | 'route' | 'routeReason' | 'servingDeployment'>,
+): RequestContext {
+  return { ...fields, warnings: [], attempts: [], attemptsStarted: 0, route: 'primary', routeReason: null, servingDeployment: null };
+}
+
+/** Claims the next 1-based attempt number for this request. */
+export function startAttempt(context: RequestContext): number {
+  context.attemptsStarted += 1;
+  return context.attemptsStarted;
+}

@@ -1,0 +1,25 @@
+import type { ModelCall } from '../core/model-call.js';
+import type { Stage } from './stage.js';
+
+/** Wraps `terminal` in `stages`, the first stage outermost. */
+export function composeStages(stages: readonly Stage[], terminal: ModelCall): ModelCall {
+  let call = terminal;
+  for (let index = stages.length - 1; index >= 0; index--) call = (stages[index] as Stage)(call);
+  return call;
+}
+
+export interface GatewayPipelineParts {
+  /** Resolves the logical model to a deployment and calls its (metered) adapter. */
+  readonly dispatch: ModelCall;
+}
+
+/**
+ * The one place the order of the request's path lives (see design.md):
+ * auth → scope → rate limits → budget check → cache → prompt optimisation → routing →
+ * reservation → resilience → dispatch (adapter, metered per attempt).
+ * Stages arrive with later issues; each slots in here and nowhere else.
+ */
+export function composeGatewayPipeline(parts: GatewayPipelineParts): ModelCall {
+  const stages: Stage[] = [];
+  return composeStages(stages, parts.dispatch);
+}

@@ -1,0 +1,3 @@
+import { openAICompatiblePreset } from '../openai-compatible/openai-compatible-preset.js';
+
+export const openAIProvider = openAICompatiblePreset({ kind: 'openai', baseUrl: 'https://api.openai.com/v1', pricingProviderId: 'openai' });

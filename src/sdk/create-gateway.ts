@@ -1,0 +1,191 @@
+import { Agent, type Dispatcher } from 'undici';
+import type { TollgateConfig } from '../config/tollgate-config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { EmbeddingCall } from '../core/embedding-call.js';
+import type { ModelCall, ModelRequest } from '../core/model-call.js';
+import type { CostCalculator, ModelPrice } from '../core/price.js';
+import { composeGatewayPipeline } from '../pipeline/compose.js';
+import { createCircuitBreaker, type CircuitBreaker } from '../pipeline/circuit-breaker/circuit-breaker.js';
+import { createFaqMatcher } from '../pipeline/degradation/faq-matcher.js';
+import { createStaticAnswerCall, findStaticAnswer } from '../pipeline/degradation/static-answer-call.js';
+import type { LoadBalancer } from '../pipeline/load-balancing/load-balancer.js';
+import { abortableSleep, type Sleep } from '../pipeline/resilience/abortable-sleep.js';
+import { createResilientDispatch } from '../pipeline/resilience/resilient-dispatch.js';
+import { createEmbeddingDispatchCall, type EmbeddingDeploymentCall } from '../pipeline/dispatch/embedding-dispatch-call.js';
+import { embeddingMeteringStage } from '../pipeline/metering/embedding-metering-stage.js';
+import { meteringStage } from '../pipeline/metering/metering-stage.js';
+import { createCostCalculator } from '../pricing/cost-calculator.js';
+import { priceFromUsdPerMTok } from '../pricing/price-from-usd.js';
+import { providerDefinitions } from '../providers/registry.js';
+import { createLedgerWriter, type LedgerWriter } from '../stores/ledger-writer.js';
+import type { LedgerStore } from '../stores/ledger-store.js';
+import { buildResilientModels } from './build-resilient-models.js';
+import { createMemoryLedgerStore } from '../stores/memory/memory-ledger-store.js';
+import { openSqliteLedgerStore } from '../stores/sqlite/sqlite-ledger-store.js';
+import { collectPriceOverrides } from '../config/price-overrides.js';
+
+export interface GatewayOptions {
+  readonly config: TollgateConfig;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Upstream HTTP dispatcher (keep-alive pool). Default: one undici Agent for all providers. */
+  readonly dispatcher?: Dispatcher;
+  /** Overrides the store the config names (tests, the library). */
+  readonly ledgerStore?: LedgerStore;
+  /** Randomness for load balancing and retry jitter (default `Math.random`). */
+  readonly random?: () => number;
+  /** How retries wait (default: a real, abortable timer). */
+  readonly sleep?: Sleep;
+}
+
+/** A wired gateway: the composed pipeline plus what must be drained on shutdown. */
+export interface Gateway {
+  readonly pipeline: ModelCall;
+  /** `POST /v1/embeddings`: resolves the logical model and calls its provider's embeddings, metered. */
+  readonly embeddings: EmbeddingCall;
+  readonly modelNames: readonly string[];
+  readonly ledgerStore: LedgerStore;
+  readonly ledgerWriter: LedgerWriter;
+  readonly costCalculator: CostCalculator;
+  /** Circuit-breaker and load-balancer state, for the admin API and metrics. */
+  resilienceState(): ResilienceState;
+  /** Flushes the ledger and closes stores and upstream connections. */
+  close(): Promise<void>;
+}
+
+export interface ResilienceState {
+  readonly circuitBreakers: ReturnType<CircuitBreaker['snapshot']>;
+  readonly loadBalancers: ReadonlyArray<{ readonly model: string; readonly strategy: string; readonly deployments: ReturnType<LoadBalancer['stats']> }>;
+  /** Circuit-breaker transitions since start, per deployment and target state. */
+  readonly transitions: ReadonlyArray<{ readonly deployment: string; readonly to: string; readonly count: number }>;
+}
+
+/** The composition root: the one place concrete providers, stores and stages are built and wired. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const ownsDispatcher = options.dispatcher === undefined;
+  const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 512 });
+  const ledgerStore =
+    options.ledgerStore ?? (config.store.kind === 'memory' ? createMemoryLedgerStore() : openSqliteLedgerStore({ path: config.store.path }));
+  const ledgerWriter = createLedgerWriter({
+    store: ledgerStore,
+    batchSize: config.ledger.batchSize,
+    flushIntervalMs: config.ledger.flushIntervalMs,
+    capacity: config.ledger.queueCapacity,
+    onError: (error, entries) =>
+      logger.error('ledger write failed; rows kept for retry', { rows: entries.length, error: error instanceof Error ? error.message : String(error) }),
+  });
+  const costCalculator = createCostCalculator({ overrides: toCalculatorOverrides(config) });
+  // Static FAQ answers cost nothing, on purpose; the ledger says so rather than "price unknown".
+
+  const adapters = new Map<string, { call: ModelCall; embeddings: EmbeddingCall | undefined; pricingProviderId: string | undefined; kind: string }>();
+  for (const provider of config.providers) {
+    const definition = providerDefinitions.get(provider.kind);
+    if (definition === undefined) {
+      throw new Error(
+        `providers.${provider.id}.kind: unknown provider kind "${provider.kind}". Write one of: ${[...providerDefinitions.keys()].join(', ')}.`,
+      );
+    }
+    if (definition.requiresApiKey && (provider.apiKey === undefined || provider.apiKey === '')) {
+      throw new Error(`providers.${provider.id}.api_key: kind "${provider.kind}" needs an API key. Write api_key: \${${provider.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY} and set that variable.`);
+    }
+    const baseUrl = provider.baseUrl ?? definition.defaultBaseUrl;
+    if (baseUrl === undefined) throw new Error(`providers.${provider.id}.base_url: kind "${provider.kind}" needs a base_url, e.g. http://127.0.0.1:8000/v1.`);
+    const buildOptions = {
+      providerId: provider.id,
+      baseUrl,
+      apiKey: provider.apiKey,
+      headers: provider.headers,
+      timeoutMs: provider.timeoutMs,
+      dispatcher,
+      clock,
+      settings: provider.settings,
+    };
+    adapters.set(provider.id, {
+      call: definition.create(buildOptions),
+      embeddings: definition.createEmbeddings?.(buildOptions),
+      pricingProviderId: definition.pricingProviderId,
+      kind: provider.kind,
+    });
+  }
+
+  const embeddingModels = new Map<string, EmbeddingDeploymentCall[]>();
+  for (const model of config.models) {
+    embeddingModels.set(
+      model.name,
+      model.deployments.map((deployment) => {
+        const adapter = adapters.get(deployment.provider);
+        if (adapter === undefined) throw new Error(`models.${model.name}: provider "${deployment.provider}" is not configured.`);
+        const target = { providerId: deployment.provider, providerKind: adapter.kind, upstreamModel: deployment.model, pricingProviderId: adapter.pricingProviderId };
+        const meter = { deployment: target, costCalculator, ledger: ledgerWriter, clock };
+        return { deployment: target, call: adapter.embeddings === undefined ? undefined : embeddingMeteringStage(meter)(adapter.embeddings) };
+      }),
+    );
+  }
+
+  const random = options.random ?? Math.random;
+  const resilientModels = buildResilientModels({ config, adapters, costCalculator, ledger: ledgerWriter, clock, random });
+  // Transition counts per (deployment, state): bounded by the configured deployments × 3 states.
+  const transitions = new Map<string, number>();
+  const breaker = createCircuitBreaker({
+    policy: definedFields(config.resilience.circuitBreaker),
+    clock,
+    onTransition: (event) => {
+      const counter = `${event.key}\u0000${event.to}`;
+      transitions.set(counter, (transitions.get(counter) ?? 0) + 1);
+      logger.warn('circuit breaker transition', { deployment: event.key, from: event.from, to: event.to, reason: event.reason });
+    },
+  });
+  const faqMatcher = config.resilience.faq.length === 0 ? undefined : createFaqMatcher(config.resilience.faq);
+  const staticAnswers =
+    faqMatcher === undefined
+      ? undefined
+      : {
+          call: meteringStage({ deployment: staticAnswerDeployment, costCalculator, ledger: ledgerWriter, clock })(
+            createStaticAnswerCall({ matcher: faqMatcher, clock }),
+          ),
+          canAnswer: (request: ModelRequest) => typeof findStaticAnswer(faqMatcher, request) !== 'string',
+        };
+  const dispatch = createResilientDispatch({ models: resilientModels, breaker, staticAnswers, clock, random, sleep: options.sleep ?? abortableSleep });
+  const pipeline = composeGatewayPipeline({ dispatch });
+  const embeddings = createEmbeddingDispatchCall(embeddingModels);
+
+  return {
+    pipeline,
+    embeddings,
+    modelNames: [...resilientModels.keys()],
+    resilienceState: () => ({
+      circuitBreakers: breaker.snapshot(),
+      loadBalancers: [...resilientModels.values()].map((model) => ({ model: model.name, strategy: model.balancer.strategy, deployments: model.balancer.stats() })),
+      transitions: [...transitions].map(([counter, count]) => {
+        const [deployment = '', to = ''] = counter.split('\u0000');
+        return { deployment, to, count };
+      }),
+    }),
+    ledgerStore,
+    ledgerWriter,
+    costCalculator,
+    async close() {
+      await ledgerWriter.close();
+      await ledgerStore.close();
+      if (ownsDispatcher) await dispatcher.close();
+    },
+  };
+}
+
+/** Where FAQ answers are recorded in the ledger. */
+const staticAnswerDeployment = { providerId: 'tollgate', providerKind: 'static', upstreamModel: 'tollgate-faq', pricingProviderId: undefined };
+
+function definedFields<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}
+
+/** Config prices (USD per MTok) as the cost calculator's integer-nano prices. */
+function toCalculatorOverrides(config: TollgateConfig): Map<string, ModelPrice | 'free'> {
+  const overrides = new Map<string, ModelPrice | 'free'>([[`${staticAnswerDeployment.providerId}/${staticAnswerDeployment.upstreamModel}`, 'free']]);
+  for (const [key, price] of collectPriceOverrides(config.models)) overrides.set(key, 'free' in price ? 'free' : priceFromUsdPerMTok(price));
+  return overrides;
+}

@@ -1,0 +1,40 @@
+import { encodeChat } from 'gpt-tokenizer';
+import { describe, expect, it } from 'vitest';
+import { estimatedTokensPerAttachment, estimateInputTokens } from './estimate-input-tokens.js';
+
+describe('estimateInputTokens (o200k_base estimate)', () => {
+  it('counts plain text messages as encodeChat renders them for gpt-4o (one user "Hello" = 8)', () => {
+    expect(estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'Hello' }] })).toBe(8);
+  });
+
+  it('joins text parts, and counts each image or file part as a fixed estimate', () => {
+    const asString = estimateInputTokens({ model: 'm', messages: [{ role: 'user', content: 'Look at this' }] });
+    const withImage = estimateInputTokens({
+      model: 'm',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Look at this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }],
+    });
+    expect(withImage).toBe(asString + estimatedTokensPerAttachment);
+  });
+
+  it('counts tool definitions as a leading system message of their JSON, and tool calls as name plus arguments', () => {
+    const tool = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } };
+    const call = { id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } };
+    const expected = encodeChat(
+      [
+        { role: 'system', content: `# Tools\n${JSON.stringify([tool.function])}` },
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'get_weather{"city":"Oslo"}' },
+      ],
+      'gpt-4o',
+    ).length;
+    const estimate = estimateInputTokens({
+      model: 'm',
+      tools: [tool],
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null, tool_calls: [call] },
+      ],
+    });
+    expect(estimate).toBe(expected);
+  });
+});

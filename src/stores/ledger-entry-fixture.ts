@@ -1,0 +1,42 @@
+import type { LedgerEntry } from '../core/ledger-entry.js';
+
+/** A complete, valid ledger row for tests; override only what the test is about. */
+export function makeLedgerEntry(overrides: Partial<LedgerEntry> = {}): LedgerEntry {
+  return {
+    requestId: 'request-1',
+    attempt: 1,
+    timestamp: Date.UTC(2025, 2, 1, 12, 0, 0),
+    virtualKeyId: null,
+    org: null,
+    team: null,
+    user: null,
+    feature: null,
+    endpoint: '/v1/chat/completions',
+    logicalModel: 'gpt-4o-mini',
+    providerId: 'openai',
+    upstreamModel: 'gpt-4o-mini-2024-07-18',
+    stream: false,
+    inputTokens: null,
+    cacheReadTokens: null,
+    cacheWrite5mTokens: null,
+    cacheWrite1hTokens: null,
+    outputTokens: null,
+    reasoningTokens: null,
+    providerUsage: null,
+    costNanos: null,
+    priceUnknown: true,
+    priceSource: null,
+    costAvoidedNanos: 0,
+    latencyMs: 0,
+    ttftMs: null,
+    status: 'ok',
+    httpStatus: null,
+    errorCode: null,
+    cacheStatus: null,
+    cacheSimilarity: null,
+    route: null,
+    routeReason: null,
+    warnings: null,
+    ...overrides,
+  };
+}

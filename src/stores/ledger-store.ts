@@ -1,0 +1,76 @@
+import type { LedgerEntry } from '../core/ledger-entry.js';
+
+/**
+ * Where ledger rows live. Every implementation passes `ledger-store.contract.ts`.
+ * `append` is idempotent on (requestId, attempt): a row appended twice is stored once.
+ */
+export interface LedgerStore {
+  append(entries: readonly LedgerEntry[]): Promise<void>;
+  /** Rows ordered by (timestamp, requestId, attempt). */
+  list(query: LedgerListQuery): Promise<LedgerEntry[]>;
+  report(query: ReportQuery): Promise<LedgerReport>;
+  close(): Promise<void>;
+}
+
+export interface LedgerListQuery {
+  /** Inclusive lower bound, wall-clock ms. */
+  readonly since?: number;
+  /** Exclusive upper bound, wall-clock ms. */
+  readonly until?: number;
+  readonly requestId?: string;
+  readonly limit?: number;
+}
+
+export interface ReportQuery {
+  readonly since?: number;
+  readonly until?: number;
+  /** How many rows in `byUser`, `byFeature`, `byModel` and `topRequests` (default 10). */
+  readonly top?: number;
+}
+
+/** Sums over a set of ledger rows. Token sums count only known buckets. */
+export interface ReportTotals {
+  /** Distinct request ids. */
+  readonly requests: number;
+  /** Rows (billable attempts). */
+  readonly attempts: number;
+  readonly errors: number;
+  readonly inputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  /** Sum of known costs, integer nano-dollars. */
+  readonly costNanos: number;
+  /** Rows whose price was unknown (excluded from `costNanos`). */
+  readonly unpricedAttempts: number;
+  readonly costAvoidedNanos: number;
+}
+
+export interface ReportGroup extends ReportTotals {
+  /** The group's key: a day `YYYY-MM-DD` (UTC), a model, a user or a feature; `null` when untagged. */
+  readonly key: string | null;
+}
+
+export interface ReportRequest {
+  readonly requestId: string;
+  readonly timestamp: number;
+  readonly logicalModel: string;
+  readonly user: string | null;
+  readonly feature: string | null;
+  readonly attempts: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly costNanos: number;
+}
+
+export interface LedgerReport {
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly totals: ReportTotals;
+  readonly byDay: readonly ReportGroup[];
+  readonly byModel: readonly ReportGroup[];
+  readonly byUser: readonly ReportGroup[];
+  readonly byFeature: readonly ReportGroup[];
+  readonly topRequests: readonly ReportRequest[];
+}

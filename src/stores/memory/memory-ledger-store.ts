@@ -1,0 +1,66 @@
+import type { LedgerEntry } from '../../core/ledger-entry.js';
+import { resolveLedgerListQuery, resolveReportQuery } from '../ledger-query.js';
+import type { LedgerListQuery, LedgerReport, LedgerStore, ReportQuery } from '../ledger-store.js';
+import { validateLedgerEntry } from '../validate-ledger-entry.js';
+import { computeLedgerReport } from './compute-ledger-report.js';
+
+/**
+ * A ledger kept in process memory: for tests and for library use without persistence.
+ * Rows are copied in and out, so callers cannot change stored rows. Unbounded by design:
+ * it holds every row appended until it is closed.
+ */
+export function createMemoryLedgerStore(): LedgerStore {
+  const rows = new Map<string, LedgerEntry>();
+  let closed = false;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new Error('memory ledger store is closed');
+  };
+
+  return {
+    async append(entries: readonly LedgerEntry[]): Promise<void> {
+      ensureOpen();
+      for (const entry of entries) validateLedgerEntry(entry);
+      for (const entry of entries) {
+        const key = rowKey(entry);
+        if (!rows.has(key)) rows.set(key, { ...entry });
+      }
+    },
+
+    async list(query: LedgerListQuery): Promise<LedgerEntry[]> {
+      ensureOpen();
+      const resolved = resolveLedgerListQuery(query);
+      const matching = [...rows.values()]
+        .filter(
+          (entry) =>
+            (resolved.since === null || entry.timestamp >= resolved.since) &&
+            (resolved.until === null || entry.timestamp < resolved.until) &&
+            (resolved.requestId === null || entry.requestId === resolved.requestId),
+        )
+        .sort(compareRows);
+      const limited = resolved.limit === null ? matching : matching.slice(0, resolved.limit);
+      return limited.map((entry) => ({ ...entry }));
+    },
+
+    async report(query: ReportQuery): Promise<LedgerReport> {
+      ensureOpen();
+      return computeLedgerReport(rows.values(), resolveReportQuery(query));
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      rows.clear();
+    },
+  };
+}
+
+function rowKey(entry: LedgerEntry): string {
+  return `${entry.attempt}:${entry.requestId}`;
+}
+
+/** (timestamp, requestId, attempt), the order `LedgerStore.list` promises. */
+function compareRows(left: LedgerEntry, right: LedgerEntry): number {
+  if (left.timestamp !== right.timestamp) return left.timestamp - right.timestamp;
+  if (left.requestId !== right.requestId) return left.requestId < right.requestId ? -1 : 1;
+  return left.attempt - right.attempt;
+}
