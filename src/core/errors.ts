@@ -17,6 +17,14 @@ export const errorCodes = {
   TG_ERR_MODEL_NOT_ALLOWED: { status: 403, type: 'invalid_request_error' },
   TG_ERR_ADMIN_AUTH: { status: 401, type: 'invalid_request_error' },
   TG_ERR_REQUEST_TIMEOUT: { status: 408, type: 'invalid_request_error' },
+  /** A hard budget limit would be exceeded by this request's upper-bound cost; says what remains and when it resets. */
+  TG_ERR_BUDGET_EXCEEDED: { status: 429, type: 'insufficient_quota' },
+  /** A requests- or tokens-per-window rate limit is spent; `retry-after` says when to come back. */
+  TG_ERR_RATE_LIMITED: { status: 429, type: 'rate_limit_error' },
+  /** The model has no known price, and a USD budget applies to the caller: it cannot be bounded. */
+  TG_ERR_UNPRICED_MODEL: { status: 400, type: 'invalid_request_error' },
+  /** A shared store (Redis) cannot be reached and the limit it backs is configured fail-closed. */
+  TG_ERR_STORE_UNAVAILABLE: { status: 503, type: 'server_error' },
   TG_ERR_SHUTTING_DOWN: { status: 503, type: 'server_error' },
   TG_ERR_CLIENT_ABORTED: { status: 499, type: 'invalid_request_error' },
   TG_ERR_UPSTREAM_BAD_REQUEST: { status: 400, type: 'invalid_request_error' },

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { NANOS_PER_USD } from '../../core/money.js';
 import { createBudgetEngine, type BudgetEngineOptions } from './budget-engine.js';
 import type { BudgetAlert, BudgetDefinition } from './budget-types.js';
-import { createMemoryBudgetCounterStore } from './memory-budget-counter-store.js';
+import { createMemoryBudgetCounterStore } from '../../stores/memory/memory-budget-counter-store.js';
 
 interface ManualClock extends Clock {
   set(ms: number): void;

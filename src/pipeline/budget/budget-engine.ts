@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { BucketAmount, BucketLimit, BudgetCounterStore, SettleOutcome } from './budget-ledger-store.js';
+import type { BucketAmount, BucketLimit, BudgetCounterStore, SettleOutcome } from '../../stores/budget-counter-store.js';
 import { DEFAULT_SOFT_THRESHOLDS, type BudgetAlert, type BudgetAmounts, type BudgetDefinition, type BudgetScope, type BudgetUnit } from './budget-types.js';
 import { bucketRetainUntil, countedWindowKeys, describeInvalidWindow, windowKey, windowResetAt } from './budget-window.js';
 

@@ -36,6 +36,11 @@ const classByCode = {
   TG_ERR_ADMIN_AUTH: 'auth',
   // The client was too slow sending its request; not an upstream failure, never retryable.
   TG_ERR_REQUEST_TIMEOUT: 'timeout',
+  // The gateway's own limits: raised before any upstream call, so no retry or fallback sees them.
+  TG_ERR_BUDGET_EXCEEDED: 'rate-limit',
+  TG_ERR_RATE_LIMITED: 'rate-limit',
+  TG_ERR_UNPRICED_MODEL: 'invalid-request',
+  TG_ERR_STORE_UNAVAILABLE: 'internal',
   // This gateway is draining: another model behind it is no better.
   TG_ERR_SHUTTING_DOWN: 'internal',
   TG_ERR_CLIENT_ABORTED: 'aborted',

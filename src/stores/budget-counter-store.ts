@@ -1,7 +1,11 @@
 /**
- * The seam between the budget engine and where counters live. The embedded default is
- * `createMemoryBudgetCounterStore`; a Redis implementation (one Lua script per method) fills the
- * same contract later and must pass `budget-counter-store.contract.ts`.
+ * The seam between the budget engine and where counters live: in memory (tests, the library),
+ * SQLite (the embedded default, so a restart loses nothing) and Redis (one Lua script per method,
+ * shared by every replica). Every implementation passes `budget-counter-store.contract.ts`.
+ *
+ * A store that cannot reach its backend rejects with a `TollgateError` coded
+ * `TG_ERR_STORE_UNAVAILABLE`, promptly (well under 300 ms), never hanging; the caller applies the
+ * configured fail-open or fail-closed policy.
  *
  * A bucket is one (budgetId, windowKey) pair holding integer `spent` and `reserved` counters. The
  * store knows nothing about windows: the engine names the buckets, which of them count against a
@@ -70,4 +74,12 @@ export interface BudgetCounterStore {
   /** Drops reservations past their TTL, settled markers past retention, and buckets past `retainUntil`. */
   expire(now: number): Promise<void>;
   usage(budgetId: string, windowKey: string): Promise<BucketUsage>;
+  /**
+   * Claims a one-off event (an alert for one budget, window and threshold) so it fires once across
+   * every process sharing the store. True only for the first claim of `claimKey` until
+   * `retainUntil` (epoch ms); later claims, from this process or another, return false.
+   */
+  claimOnce(claimKey: string, retainUntil: number, now: number): Promise<boolean>;
+  /** Releases connections; safe to call twice. The memory store has nothing to release. */
+  close(): Promise<void>;
 }

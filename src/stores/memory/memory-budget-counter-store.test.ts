@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeBudgetCounterStoreContract } from './budget-counter-store.contract.js';
+import { describeBudgetCounterStoreContract } from '../budget-counter-store.contract.js';
 import { createMemoryBudgetCounterStore } from './memory-budget-counter-store.js';
 
 describeBudgetCounterStoreContract('memory store', () => createMemoryBudgetCounterStore());

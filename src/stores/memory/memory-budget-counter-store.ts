@@ -1,4 +1,4 @@
-import type { BucketAmount, BucketLimit, BucketUsage, BudgetCounterStore, ReserveResult, SettleOutcome } from './budget-ledger-store.js';
+import type { BucketAmount, BucketLimit, BucketUsage, BudgetCounterStore, ReserveResult, SettleOutcome } from '../budget-counter-store.js';
 
 export interface MemoryBudgetCounterStoreOptions {
   /** How long a settled request id is remembered so a replayed reserve or settle is not counted twice. */
@@ -39,6 +39,8 @@ export function createMemoryBudgetCounterStore(options: MemoryBudgetCounterStore
   }
   const buckets = new Map<string, Bucket>();
   const requests = new Map<string, RequestRecord>();
+  // Bounded by budgets × windows × thresholds alive at once: each claim is dropped after retainUntil.
+  const claims = new Map<string, number>();
   let nextSweepAt = Number.POSITIVE_INFINITY;
 
   function bucketFor(amount: BucketAmount): Bucket {
@@ -80,6 +82,10 @@ export function createMemoryBudgetCounterStore(options: MemoryBudgetCounterStore
     for (const [id, bucket] of buckets) {
       if (bucket.retainUntil > now) next = Math.min(next, bucket.retainUntil);
       else buckets.delete(id);
+    }
+    for (const [claimKey, retainUntil] of claims) {
+      if (retainUntil > now) next = Math.min(next, retainUntil);
+      else claims.delete(claimKey);
     }
     nextSweepAt = next;
   }
@@ -142,5 +148,15 @@ export function createMemoryBudgetCounterStore(options: MemoryBudgetCounterStore
       const bucket = buckets.get(bucketId(budgetId, windowKey));
       return { spent: bucket?.spent ?? 0, reserved: bucket?.reserved ?? 0 };
     },
+
+    async claimOnce(claimKey: string, retainUntil: number, now: number): Promise<boolean> {
+      sweep(now);
+      if (claims.has(claimKey)) return false;
+      claims.set(claimKey, retainUntil);
+      nextSweepAt = Math.min(nextSweepAt, retainUntil);
+      return true;
+    },
+
+    async close(): Promise<void> {},
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BucketAmount, BucketLimit, BudgetCounterStore } from './budget-ledger-store.js';
+import type { BucketAmount, BucketLimit, BudgetCounterStore } from './budget-counter-store.js';
 
 const NOW = Date.UTC(2025, 5, 15, 12);
 const TTL = 60_000;
@@ -14,8 +14,8 @@ function limit(budgetId: string, value: number, windowKeys: string[] = ['w1']): 
 }
 
 /**
- * The contract every `BudgetCounterStore` passes (memory now, Redis later). Each test gets a
- * fresh, empty store from `createStore`.
+ * The contract every `BudgetCounterStore` passes (memory, SQLite, Redis). Each test gets a
+ * fresh, empty store from `createStore`; the suite closes it.
  */
 export function describeBudgetCounterStoreContract(name: string, createStore: () => BudgetCounterStore | Promise<BudgetCounterStore>): void {
   describe(`${name} (budget counter store contract)`, () => {
@@ -121,6 +121,24 @@ export function describeBudgetCounterStoreContract(name: string, createStore: ()
       expect((await store.usage('a', 'w1')).spent).toBe(9);
       await store.expire(NOW + 1_000);
       expect(await store.usage('a', 'w1')).toEqual({ spent: 0, reserved: 0 });
+    });
+
+    it('lets a one-off event be claimed once until its retention ends', async () => {
+      const store = await createStore();
+      expect(await store.claimOnce('alert:a:w1:0.5', NOW + 1_000, NOW)).toBe(true);
+      expect(await store.claimOnce('alert:a:w1:0.5', NOW + 1_000, NOW + 10)).toBe(false);
+      expect(await store.claimOnce('alert:a:w1:0.8', NOW + 1_000, NOW + 10)).toBe(true);
+      const racing = await Promise.all(Array.from({ length: 20 }, () => store.claimOnce('alert:b', NOW + 1_000, NOW)));
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimOnce('alert:a:w1:0.5', NOW + 2_000, NOW + 1_000)).toBe(true);
+    });
+
+    it('holds counts as exact integers at nano-dollar scale', async () => {
+      const store = await createStore();
+      const big = 4_000_000_000_123;
+      expect(await store.reserve('r1', [amount('a', big)], [limit('a', big + 1)], TTL, NOW)).toEqual({ ok: true, replayed: false });
+      await store.settle('r1', [amount('a', big - 1)], NOW);
+      expect(await store.usage('a', 'w1')).toEqual({ spent: big - 1, reserved: 0 });
     });
 
     it('admits exactly what fits when many reserves race', async () => {
