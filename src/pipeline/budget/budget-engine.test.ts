@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../core/clock.js';
 import { NANOS_PER_USD } from '../../core/money.js';
 import { createBudgetEngine, type BudgetEngineOptions } from './budget-engine.js';
-import type { BudgetAlert, BudgetDefinition } from './budget-types.js';
+import type { BudgetAlert, BudgetAmounts, BudgetDefinition, BudgetScope } from './budget-types.js';
 import { createMemoryBudgetCounterStore } from '../../stores/memory/memory-budget-counter-store.js';
 
 interface ManualClock extends Clock {
@@ -40,11 +40,30 @@ const USD = NANOS_PER_USD;
 const team = { kind: 'team', id: 'search' } as const;
 const user = { kind: 'user', id: 'ada' } as const;
 
+/**
+ * The engine takes the applicable budgets per call; these tests resolve them from a fixed list by
+ * scope (as the budget stage does) and flatten a rejection to the budget's id, unit and limit.
+ */
 function setup(budgets: BudgetDefinition[], extra: Partial<BudgetEngineOptions> = {}) {
   const clock = manualClock(START);
   const alerts: BudgetAlert[] = [];
   const store = createMemoryBudgetCounterStore();
-  const engine = createBudgetEngine({ budgets, store, clock, onAlert: (alert) => alerts.push(alert), ...extra });
+  const inner = createBudgetEngine({ store, clock, onAlert: (alert) => alerts.push(alert), ...extra });
+  const applicable = (scopes: ReadonlyArray<{ scope: BudgetScope }>) =>
+    budgets.filter((budget) => scopes.some(({ scope }) => scope.kind === budget.scope.kind && scope.id === budget.scope.id));
+  const engine = {
+    async reserve(requestId: string, scopes: ReadonlyArray<{ scope: BudgetScope }>, amounts: Omit<BudgetAmounts, 'requests'>) {
+      const result = await inner.reserve(requestId, applicable(scopes), { requests: 1, ...amounts });
+      if (result.ok) return result;
+      return { ok: false as const, budgetId: result.budget.id, unit: result.budget.unit, limit: result.budget.limit, remaining: result.remaining, resetAt: result.resetAt };
+    },
+    settle: (requestId: string, amounts: Omit<BudgetAmounts, 'requests'>) => inner.settle(requestId, { requests: 1, ...amounts }),
+    release: (requestId: string) => inner.release(requestId),
+    async status(budgetId: string) {
+      const budget = budgets.find((candidate) => candidate.id === budgetId);
+      return budget === undefined ? undefined : inner.status(budget);
+    },
+  };
   return { clock, alerts, store, engine };
 }
 
@@ -201,7 +220,7 @@ describe('budget engine', () => {
     };
     expect((await spend('a', 49)).alerts).toEqual([]);
     const crossing = await spend('b', 1);
-    expect(crossing.alerts).toEqual([{ budgetId: 'team-daily', threshold: 0.5, spent: 50, limit: 100, unit: 'nanos', windowKey: 'd:2025-06-15', at: START }]);
+    expect(crossing.alerts).toEqual([{ budgetId: 'team-daily', scope: team, threshold: 0.5, spent: 50, limit: 100, unit: 'nanos', windowKey: 'd:2025-06-15', at: START }]);
     await spend('c', 10);
     expect(alerts.map((alert) => alert.threshold)).toEqual([0.5]);
     await spend('d', 40);
@@ -220,11 +239,38 @@ describe('budget engine', () => {
   it('rejects bad budgets and amounts when built or called', async () => {
     const store = createMemoryBudgetCounterStore();
     const clock = manualClock(START);
-    expect(() => createBudgetEngine({ budgets: [{ ...teamDaily, limit: 0.5 }], store, clock })).toThrow(/limit/);
-    expect(() => createBudgetEngine({ budgets: [teamDaily, teamDaily], store, clock })).toThrow(/twice/);
-    expect(() => createBudgetEngine({ budgets: [{ ...teamDaily, window: { kind: 'rolling', hours: 0 } }], store, clock })).toThrow(/hours/);
-    expect(() => createBudgetEngine({ budgets: [teamDaily], store, clock, reservationTtlMs: 0 })).toThrow(/reservationTtlMs/);
-    const engine = createBudgetEngine({ budgets: [teamDaily], store, clock });
-    await expect(engine.reserve('r1', [{ scope: team }], { nanos: 0.1, tokens: 0 })).rejects.toThrow(/upperBound.nanos/);
+    const engine = createBudgetEngine({ store, clock });
+    const amounts = { nanos: 1, tokens: 0, requests: 1 };
+    await expect(engine.reserve('r1', [{ ...teamDaily, limit: 0.5 }], amounts)).rejects.toThrow(/limit/);
+    await expect(engine.reserve('r1', [teamDaily, teamDaily], amounts)).rejects.toThrow(/twice/);
+    await expect(engine.reserve('r1', [{ ...teamDaily, window: { kind: 'rolling', hours: 0 } }], amounts)).rejects.toThrow(/hours/);
+    expect(() => createBudgetEngine({ store, clock, reservationTtlMs: 0 })).toThrow(/reservationTtlMs/);
+    await expect(engine.reserve('r1', [teamDaily], { ...amounts, nanos: 0.1 })).rejects.toThrow(/upperBound.nanos/);
+  });
+
+  it('reports each alert once across engines sharing a store (replicas)', async () => {
+    const store = createMemoryBudgetCounterStore();
+    const clock = manualClock(START);
+    const alerts: BudgetAlert[] = [];
+    const replicas = [1, 2, 3].map(() => createBudgetEngine({ store, clock, onAlert: (alert) => alerts.push(alert) }));
+    const small = { ...teamDaily, limit: 100 };
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, index) => {
+        const engine = replicas[index % 3]!;
+        await engine.reserve(`r${index}`, [small], { nanos: 4, tokens: 0, requests: 1 });
+        await engine.settle(`r${index}`, { nanos: 4, tokens: 0, requests: 1 });
+      }),
+    );
+    expect(alerts.map((alert) => alert.threshold).sort()).toEqual([0.5, 0.8, 1]);
+  });
+
+  it('counts requests in a minute window for rate limits', async () => {
+    const perMinute: BudgetDefinition = { id: 'rpm', scope: { kind: 'key', id: 'k1' }, unit: 'requests', limit: 3, window: { kind: 'minute' }, softThresholds: [] };
+    const { engine, clock } = setup([perMinute]);
+    const key = [{ scope: { kind: 'key', id: 'k1' } as const }];
+    for (const id of ['a', 'b', 'c']) expect((await engine.reserve(id, key, { nanos: 0, tokens: 0 })).ok).toBe(true);
+    expect(await engine.reserve('d', key, { nanos: 0, tokens: 0 })).toMatchObject({ ok: false, unit: 'requests', remaining: 0, resetAt: START + 60_000 });
+    clock.advance(60_000);
+    expect((await engine.reserve('d', key, { nanos: 0, tokens: 0 })).ok).toBe(true);
   });
 });

@@ -1,13 +1,15 @@
 import type { Clock } from '../../core/clock.js';
 import type { BucketAmount, BucketLimit, BudgetCounterStore, SettleOutcome } from '../../stores/budget-counter-store.js';
-import { DEFAULT_SOFT_THRESHOLDS, type BudgetAlert, type BudgetAmounts, type BudgetDefinition, type BudgetScope, type BudgetUnit } from './budget-types.js';
+import { DEFAULT_SOFT_THRESHOLDS, type BudgetAlert, type BudgetAmounts, type BudgetDefinition, type BudgetUnit } from './budget-types.js';
 import { bucketRetainUntil, countedWindowKeys, describeInvalidWindow, windowKey, windowResetAt } from './budget-window.js';
 
 export interface BudgetEngineOptions {
-  readonly budgets: readonly BudgetDefinition[];
   readonly store: BudgetCounterStore;
   readonly clock: Clock;
-  /** Called synchronously, once per (budget, window, threshold) crossing. Must not throw. */
+  /**
+   * Called once per (budget, window, threshold) crossing, across every process sharing the store
+   * (the store's `claimOnce` decides which process reports it). Must not throw.
+   */
   readonly onAlert?: (alert: BudgetAlert) => void;
   /** How long a reservation holds budget if neither settled nor released. Default 10 minutes. */
   readonly reservationTtlMs?: number;
@@ -15,17 +17,11 @@ export interface BudgetEngineOptions {
   readonly settleGraceMs?: number;
 }
 
-export interface BudgetApplicability {
-  readonly scope: BudgetScope;
-}
-
 export type BudgetReservation =
   | { readonly ok: true; readonly budgetIds: readonly string[]; readonly replayed: boolean }
   | {
       readonly ok: false;
-      readonly budgetId: string;
-      readonly unit: BudgetUnit;
-      readonly limit: number;
+      readonly budget: BudgetDefinition;
       /** limit − (spent + reserved) before this request; negative when overspent. */
       readonly remaining: number;
       readonly resetAt: number;
@@ -49,12 +45,16 @@ export interface BudgetStatus {
   readonly resetAt: number;
 }
 
+/**
+ * Budgets are passed per call, not fixed at construction: the caller resolves which apply to a
+ * request (config budgets, the virtual key's own, per-user templates), so keys created at run
+ * time carry budgets without rebuilding the engine.
+ */
 export interface BudgetEngine {
-  reserve(requestId: string, applicable: readonly BudgetApplicability[], upperBound: BudgetAmounts): Promise<BudgetReservation>;
+  reserve(requestId: string, budgets: readonly BudgetDefinition[], upperBound: BudgetAmounts): Promise<BudgetReservation>;
   settle(requestId: string, actual: BudgetAmounts): Promise<BudgetSettlement>;
   release(requestId: string): Promise<boolean>;
-  /** `undefined` for a budget id the engine does not know. */
-  status(budgetId: string): Promise<BudgetStatus | undefined>;
+  status(budget: BudgetDefinition): Promise<BudgetStatus>;
 }
 
 interface PlannedBucket {
@@ -68,14 +68,10 @@ interface RequestPlan {
   readonly forgetAt: number;
 }
 
-interface AlertMemory {
-  windowKey: string;
-  readonly fired: Set<number>;
-}
-
 const DEFAULT_TTL_MS = 10 * 60_000;
 
-function describeInvalidBudget(budget: BudgetDefinition): string | undefined {
+/** Returns why a budget definition is invalid, or `undefined` when it is valid. */
+export function describeInvalidBudget(budget: BudgetDefinition): string | undefined {
   if (budget.id === '') return 'budget id must not be empty';
   if (!Number.isSafeInteger(budget.limit) || budget.limit <= 0) return `budget ${budget.id}: limit must be a positive safe integer, got ${budget.limit}`;
   const windowProblem = describeInvalidWindow(budget.window);
@@ -92,10 +88,6 @@ function assertAmounts(amounts: BudgetAmounts, what: string): void {
   }
 }
 
-function sameScope(left: BudgetScope, right: BudgetScope): boolean {
-  return left.kind === right.kind && left.id === right.id;
-}
-
 /**
  * Reserve → call → settle. `reserve` holds an upper bound on every applicable budget at once, all
  * or nothing; `settle` replaces it with the actual cost in the same window buckets the
@@ -108,18 +100,11 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
   const settleGraceMs = options.settleGraceMs ?? DEFAULT_TTL_MS;
   if (!Number.isFinite(reservationTtlMs) || reservationTtlMs <= 0) throw new RangeError(`reservationTtlMs must be a positive number, got ${reservationTtlMs}`);
   if (!Number.isFinite(settleGraceMs) || settleGraceMs < 0) throw new RangeError(`settleGraceMs must be a non-negative number, got ${settleGraceMs}`);
-  const budgets = new Map<string, BudgetDefinition>();
-  for (const budget of options.budgets) {
-    const problem = describeInvalidBudget(budget);
-    if (problem !== undefined) throw new RangeError(problem);
-    if (budgets.has(budget.id)) throw new RangeError(`budget id ${budget.id} is defined twice`);
-    budgets.set(budget.id, Object.freeze({ ...budget }));
-  }
+  // Definitions are immutable; each object is checked once.
+  const validated = new WeakSet<BudgetDefinition>();
 
   // Bounded by requests in flight: each plan leaves on settle/release, or is swept at forgetAt.
   const plans = new Map<string, RequestPlan>();
-  // Bounded by the number of budgets: one entry per budget, reset when its window rolls over.
-  const alertMemory = new Map<string, AlertMemory>();
   let nextPlanSweepAt = Number.POSITIVE_INFINITY;
 
   function sweepPlans(now: number): void {
@@ -132,8 +117,20 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
     nextPlanSweepAt = next;
   }
 
+  function checked(budgets: readonly BudgetDefinition[]): void {
+    const seen = new Set<string>();
+    for (const budget of budgets) {
+      if (seen.has(budget.id)) throw new RangeError(`budget id ${budget.id} is given twice`);
+      seen.add(budget.id);
+      if (validated.has(budget)) continue;
+      const problem = describeInvalidBudget(budget);
+      if (problem !== undefined) throw new RangeError(problem);
+      validated.add(budget);
+    }
+  }
+
   function amountIn(unit: BudgetUnit, amounts: BudgetAmounts): number {
-    return unit === 'nanos' ? amounts.nanos : amounts.tokens;
+    return unit === 'nanos' ? amounts.nanos : unit === 'tokens' ? amounts.tokens : amounts.requests;
   }
 
   async function usedIn(budget: BudgetDefinition, keys: readonly string[]): Promise<{ spent: number; reserved: number }> {
@@ -141,51 +138,49 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
     return usages.reduce((total, usage) => ({ spent: total.spent + usage.spent, reserved: total.reserved + usage.reserved }), { spent: 0, reserved: 0 });
   }
 
-  /** Returns the alerts a budget owes now; records them so each fires once per window. */
-  function alertsFor(budget: BudgetDefinition, spent: number, now: number): BudgetAlert[] {
+  /** The alerts a budget owes now that no process has reported yet (claimed in the store). */
+  async function alertsFor(budget: BudgetDefinition, spent: number, now: number): Promise<BudgetAlert[]> {
+    const thresholds = budget.softThresholds ?? DEFAULT_SOFT_THRESHOLDS;
+    const reached = thresholds.filter((threshold) => spent >= threshold * budget.limit);
+    if (reached.length === 0) return [];
     const key = windowKey(budget.window, now);
-    let memory = alertMemory.get(budget.id);
-    if (memory === undefined) {
-      memory = { windowKey: key, fired: new Set() };
-      alertMemory.set(budget.id, memory);
-    }
-    if (budget.window.kind !== 'rolling' && memory.windowKey !== key) {
-      memory.windowKey = key;
-      memory.fired.clear();
-    }
+    // Calendar windows: once per window. Rolling windows: at most once per hour bucket while above.
+    const retainUntil = windowResetAt(budget.window, now);
     const alerts: BudgetAlert[] = [];
-    for (const threshold of budget.softThresholds ?? DEFAULT_SOFT_THRESHOLDS) {
-      const reached = spent >= threshold * budget.limit;
-      // A rolling window has no rollover moment, so a threshold re-arms once spend falls below it.
-      if (!reached && budget.window.kind === 'rolling') memory.fired.delete(threshold);
-      if (!reached || memory.fired.has(threshold)) continue;
-      memory.fired.add(threshold);
-      alerts.push({ budgetId: budget.id, threshold, spent, limit: budget.limit, unit: budget.unit, windowKey: key, at: now });
+    for (const threshold of reached) {
+      if (!(await store.claimOnce(`alert\u0000${budget.id}\u0000${key}\u0000${threshold}`, retainUntil, now))) continue;
+      alerts.push({ budgetId: budget.id, scope: budget.scope, threshold, spent, limit: budget.limit, unit: budget.unit, windowKey: key, at: now });
     }
     return alerts;
   }
 
   return {
-    async reserve(requestId, applicable, upperBound) {
+    async reserve(requestId, budgets, upperBound) {
       assertAmounts(upperBound, 'upperBound');
+      checked(budgets);
       const now = clock.now();
       sweepPlans(now);
       const existing = plans.get(requestId);
       if (existing !== undefined) return { ok: true, budgetIds: existing.buckets.map((bucket) => bucket.budget.id), replayed: true };
-      const matched = [...budgets.values()].filter((budget) => applicable.some((item) => sameScope(item.scope, budget.scope)));
-      if (matched.length === 0) return { ok: true, budgetIds: [], replayed: false };
-      const planned: PlannedBucket[] = matched.map((budget) => ({ budget, windowKey: windowKey(budget.window, now), retainUntil: bucketRetainUntil(budget.window, now) }));
+      if (budgets.length === 0) return { ok: true, budgetIds: [], replayed: false };
+      const planned: PlannedBucket[] = budgets.map((budget) => ({ budget, windowKey: windowKey(budget.window, now), retainUntil: bucketRetainUntil(budget.window, now) }));
       const amounts: BucketAmount[] = planned.map(({ budget, windowKey: key, retainUntil }) => ({ budgetId: budget.id, windowKey: key, amount: amountIn(budget.unit, upperBound), retainUntil }));
-      const limits: BucketLimit[] = matched.map((budget) => ({ budgetId: budget.id, limit: budget.limit, windowKeys: countedWindowKeys(budget.window, now), resetAt: windowResetAt(budget.window, now) }));
+      const limits: BucketLimit[] = budgets.map((budget) => ({ budgetId: budget.id, limit: budget.limit, windowKeys: countedWindowKeys(budget.window, now), resetAt: windowResetAt(budget.window, now) }));
       // Record the plan before awaiting the store, so a concurrent replay of this id sees it.
       const forgetAt = now + reservationTtlMs + settleGraceMs;
       plans.set(requestId, { buckets: planned, forgetAt });
       nextPlanSweepAt = Math.min(nextPlanSweepAt, forgetAt);
-      const result = await store.reserve(requestId, amounts, limits, reservationTtlMs, now);
-      if (result.ok) return { ok: true, budgetIds: matched.map((budget) => budget.id), replayed: result.replayed };
+      let result;
+      try {
+        result = await store.reserve(requestId, amounts, limits, reservationTtlMs, now);
+      } catch (error) {
+        plans.delete(requestId);
+        throw error;
+      }
+      if (result.ok) return { ok: true, budgetIds: budgets.map((budget) => budget.id), replayed: result.replayed };
       plans.delete(requestId);
-      const rejecting = budgets.get(result.budgetId);
-      return { ok: false, budgetId: result.budgetId, unit: rejecting?.unit ?? 'nanos', limit: rejecting?.limit ?? 0, remaining: result.remaining, resetAt: result.resetAt };
+      const rejecting = budgets.find((budget) => budget.id === result.budgetId) as BudgetDefinition;
+      return { ok: false, budget: rejecting, remaining: result.remaining, resetAt: result.resetAt };
     },
 
     async settle(requestId, actual) {
@@ -200,8 +195,9 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
       if (outcome === 'already-settled') return { outcome, alerts: [] };
       const alerts: BudgetAlert[] = [];
       for (const { budget } of plan.buckets) {
+        if (budget.softThresholds !== undefined && budget.softThresholds.length === 0) continue;
         const { spent } = await usedIn(budget, countedWindowKeys(budget.window, now));
-        alerts.push(...alertsFor(budget, spent, now));
+        alerts.push(...(await alertsFor(budget, spent, now)));
       }
       for (const alert of alerts) onAlert?.(alert);
       return { outcome, alerts };
@@ -212,14 +208,13 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
       return store.release(requestId);
     },
 
-    async status(budgetId) {
-      const budget = budgets.get(budgetId);
-      if (budget === undefined) return undefined;
+    async status(budget) {
+      checked([budget]);
       const now = clock.now();
       await store.expire(now);
       const { spent, reserved } = await usedIn(budget, countedWindowKeys(budget.window, now));
       return {
-        budgetId,
+        budgetId: budget.id,
         unit: budget.unit,
         windowKey: windowKey(budget.window, now),
         spent,

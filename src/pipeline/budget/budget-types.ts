@@ -8,14 +8,18 @@ export interface BudgetScope {
   readonly id: string;
 }
 
-/** `nanos` budgets count integer nano-dollars; `tokens` budgets count total tokens. */
-export type BudgetUnit = 'nanos' | 'tokens';
+/** `nanos` budgets count integer nano-dollars; `tokens` total tokens; `requests` requests (rate limits). */
+export type BudgetUnit = 'nanos' | 'tokens' | 'requests';
 
 /**
  * `daily` and `monthly` are calendar-aligned in UTC. `rolling` covers the last `hours` whole UTC
  * hour buckets, the current (partial) hour included; see `budget-window.ts` for the granularity.
  */
-export type BudgetWindow = { readonly kind: 'daily' } | { readonly kind: 'monthly' } | { readonly kind: 'rolling'; readonly hours: number };
+export type BudgetWindow =
+  | { readonly kind: 'minute' }
+  | { readonly kind: 'daily' }
+  | { readonly kind: 'monthly' }
+  | { readonly kind: 'rolling'; readonly hours: number };
 
 export interface BudgetDefinition {
   readonly id: string;
@@ -30,10 +34,11 @@ export interface BudgetDefinition {
 
 export const DEFAULT_SOFT_THRESHOLDS: readonly number[] = Object.freeze([0.5, 0.8, 1]);
 
-/** The most a request may cost, or what it did cost, in both units. Both are non-negative integers. */
+/** The most a request may cost, or what it did cost, in every unit. All are non-negative integers. */
 export interface BudgetAmounts {
   readonly nanos: Nanos;
   readonly tokens: number;
+  readonly requests: number;
 }
 
 /** Emitted once per (budget, window, threshold) when settled spend reaches `threshold × limit`. */
@@ -43,6 +48,7 @@ export interface BudgetAlert {
   readonly spent: number;
   readonly limit: number;
   readonly unit: BudgetUnit;
+  readonly scope: BudgetScope;
   /** The window key the alert belongs to (the current hour bucket for rolling windows). */
   readonly windowKey: string;
   /** Clock time (epoch ms) of the settle that crossed the threshold. */

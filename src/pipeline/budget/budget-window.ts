@@ -3,6 +3,7 @@ import type { BudgetWindow } from './budget-types.js';
 /**
  * Budget windows, all in UTC.
  *
+ * - `minute`: one bucket per clock minute, `min:<minutes since epoch>` (rate limits).
  * - `daily`: one bucket per calendar day, `d:YYYY-MM-DD`, reset at UTC midnight.
  * - `monthly`: one bucket per calendar month, `m:YYYY-MM`, reset at 00:00 UTC on the 1st.
  * - `rolling` N hours: spend is recorded in whole-hour buckets `h:<hours since epoch>`, and the
@@ -11,6 +12,7 @@ import type { BudgetWindow } from './budget-types.js';
  *   happened (when its whole bucket falls out), never earlier.
  */
 
+export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -37,6 +39,8 @@ function pad(value: number, width: number): string {
 /** Epoch ms at which the window containing `now` starts (for rolling: the oldest counted hour bucket). */
 export function windowStart(window: BudgetWindow, now: number): number {
   switch (window.kind) {
+    case 'minute':
+      return Math.floor(now / MINUTE_MS) * MINUTE_MS;
     case 'daily':
       return Math.floor(now / DAY_MS) * DAY_MS;
     case 'monthly': {
@@ -54,6 +58,8 @@ export function windowStart(window: BudgetWindow, now: number): number {
  */
 export function windowResetAt(window: BudgetWindow, now: number): number {
   switch (window.kind) {
+    case 'minute':
+      return windowStart(window, now) + MINUTE_MS;
     case 'daily':
       return windowStart(window, now) + DAY_MS;
     case 'monthly': {
@@ -69,6 +75,8 @@ export function windowResetAt(window: BudgetWindow, now: number): number {
 export function windowKey(window: BudgetWindow, now: number): string {
   const date = new Date(now);
   switch (window.kind) {
+    case 'minute':
+      return `min:${Math.floor(now / MINUTE_MS)}`;
     case 'daily':
       return `d:${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
     case 'monthly':

@@ -5,7 +5,7 @@ import { readRequestBody } from '../read-request-body.js';
 import { createRequestId } from '../request-id.js';
 import { writeAnthropicError } from './anthropic-error.js';
 import { parseAnthropicRequest } from './anthropic-request-schema.js';
-import { estimateInputTokens } from './estimate-input-tokens.js';
+import { estimateInputTokens } from '../../pricing/estimate-input-tokens.js';
 import { toChatRequest } from './to-chat-request.js';
 
 export interface CountTokensRouteOptions {

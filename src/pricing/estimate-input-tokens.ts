@@ -1,5 +1,5 @@
 import { encodeChat } from 'gpt-tokenizer';
-import type { ChatMessage, ChatRequestBody } from '../../core/chat-request.js';
+import type { ChatMessage, ChatRequestBody } from '../core/chat-request.js';
 
 /**
  * Tokens counted per image or file part: Anthropic's documented cost of a ~1.15-megapixel image
