@@ -1,6 +1,8 @@
 import { loadConfigFile } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
-import { administered, openVirtualKeyStore } from '../sdk/key-services.js';
+import { administered, validateKeyLimits } from '../sdk/key-services.js';
+import { openGatewayStores } from '../sdk/open-gateway-stores.js';
+import { silentLogger } from '../core/logger.js';
 import { requiredFlag, type Flags } from './main.js';
 import { parseTimeArgument } from './parse-duration.js';
 
@@ -10,15 +12,19 @@ import { parseTimeArgument } from './parse-duration.js';
  */
 export async function keysCommand(action: string | undefined, flags: Flags, positional: readonly string[]): Promise<number> {
   const config = await loadConfigFile(requiredFlag(flags, 'config', 'tollgate.yaml'), { env: process.env });
-  if (config.store.kind !== 'sqlite') throw new Error('store.kind is "memory": keys would vanish with this command. Use store: { kind: sqlite, path: … }.');
-  const store = openVirtualKeyStore(config, systemClock);
+  if (config.store.kind === 'memory') throw new Error('store.kind is "memory": keys would vanish with this command. Use store: { kind: sqlite, path: … } or kind: scale-out.');
+  const stores = await openGatewayStores(config, { clock: systemClock, logger: silentLogger });
+  const store = stores.keyStore;
   try {
     switch (action) {
       case 'create': {
         const models = flags['models'];
         if (models === undefined) throw new Error('--models is required: a comma-separated list of logical models, or --models "*" for every model.');
         const expires = flags['expires'];
+        const limits = limitsFlag(flags['limits']);
         const created = await store.create({
+          budgets: limits.budgets,
+          rateLimits: limits.rateLimits,
           name: flags['name'] ?? null,
           org: flags['org'] ?? null,
           team: flags['team'] ?? null,
@@ -41,10 +47,27 @@ export async function keysCommand(action: string | undefined, flags: Flags, posi
         return 0;
       }
       default:
-        throw new Error('usage: tollgate keys create|list|revoke --config FILE [--name N] [--team T] [--user U] [--org O] [--models a,b|*] [--expires 30d]');
+        throw new Error('usage: tollgate keys create|list|revoke --config FILE [--name N] [--team T] [--user U] [--org O] [--models a,b|*] [--expires 30d] [--limits \'{"budgets":[{"limit_usd":5,"window":"daily"}],"rate_limits":{"requests_per_minute":60}}\']');
     }
   } finally {
-    await store.close();
+    await stores.close();
+  }
+}
+
+/** `--limits`: the key's budgets and rate limits as JSON, the admin API's `budgets` / `rate_limits` shape. */
+function limitsFlag(text: string | undefined): { budgets: unknown[]; rateLimits: unknown[] } {
+  if (text === undefined) return { budgets: [], rateLimits: [] };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('--limits: write JSON, e.g. --limits \'{"budgets":[{"limit_usd":5,"window":"daily"}],"rate_limits":{"requests_per_minute":60}}\'');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('--limits: write a JSON object with budgets and/or rate_limits');
+  try {
+    return validateKeyLimits(value as { budgets?: unknown; rate_limits?: unknown });
+  } catch (error) {
+    throw new Error(`--limits: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

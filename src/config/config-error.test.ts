@@ -56,12 +56,12 @@ describe('config errors name the path and the fix', () => {
     expect(issuesOf(withModels('  fast: { provider: openai, modle: gpt-4o }\n'))).toEqual([
       {
         path: 'models.fast',
-        message: 'unknown key "modle" (did you mean "model"?); the keys allowed here are: provider, model, deployments, price, fallbacks, context_window_fallback, content_policy_fallback, degrade_to, load_balancing, timeouts, retry',
+        message: 'unknown key "modle" (did you mean "model"?); the keys allowed here are: provider, model, deployments, price, budget_tiers, fallbacks, context_window_fallback, content_policy_fallback, degrade_to, load_balancing, timeouts, retry',
       },
     ]);
     expect(issuesOf(`servr: {}\n${withModels('  m: openai\n')}`)[0]).toEqual({
       path: '',
-      message: 'unknown key "servr" (did you mean "server"?); the keys allowed here are: server, providers, models, store, ledger, resilience, auth',
+      message: 'unknown key "servr" (did you mean "server"?); the keys allowed here are: server, providers, models, store, ledger, resilience, auth, limits, budgets, rate_limits',
     });
   });
 
@@ -141,7 +141,7 @@ describe('config errors name the path and the fix', () => {
 
   it('an unknown store kind, with the likely typo', () => {
     const [issue] = issuesOf(`${withModels('  m: openai\n')}store: { kind: sqlit }\n`);
-    expect(issue).toEqual({ path: 'store.kind', message: 'got "sqlit"; write kind: sqlite (with path: ./tollgate.db) or kind: memory (did you mean "sqlite"?)' });
+    expect(issue).toEqual({ path: 'store.kind', message: 'got "sqlit"; write kind: sqlite (with path: ./tollgate.db), kind: memory, or kind: scale-out (with redis_url and postgres_url) (did you mean "sqlite"?)' });
   });
 
   it('a ledger batch larger than its queue', () => {

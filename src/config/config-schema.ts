@@ -11,6 +11,7 @@ import {
   whenFieldsAreValid,
 } from './config-fields.js';
 import { authSchema } from './auth-schema.js';
+import { budgetsSchema, limitsSchema, rateLimitsSchema } from './limits-schema.js';
 import { loadBalancingSchema, modelResilienceFields, resilienceSchema, retrySchema, timeoutsSchema } from './resilience-schema.js';
 
 // The YAML shape (snake_case keys) and its normalisation to the camelCase `TollgateConfig`.
@@ -176,6 +177,18 @@ function modelEntrySchema(providerIds: readonly string[], modelNames: readonly s
         .min(1, { error: 'write at least one deployment, e.g. deployments: [ { provider: openai, model: gpt-4o } ]' })
         .optional(),
       price: priceSchema.optional(),
+      budget_tiers: z
+        .array(
+          strictMapping(
+            {
+              at: z.number({ error: 'write the used fraction of the budget from which this tier serves, e.g. at: 0.5' }).gt(0).max(1),
+              model: referenceField('model', 'models', modelNames),
+            },
+            'write a tier like { at: 0.5, model: gpt-4o-mini }',
+          ),
+          { error: 'write budget_tiers: [ { at: 0.5, model: gpt-4o-mini }, { at: 0.8, model: gpt-4o-nano } ]' },
+        )
+        .optional(),
       ...modelResilienceFields(modelNames),
     },
     'write { provider: openai, model: gpt-4o } or { deployments: [ { provider: openai, model: gpt-4o } ] }',
@@ -206,7 +219,7 @@ function modelEntrySchema(providerIds: readonly string[], modelNames: readonly s
  */
 function normaliseModel(name: string, entry: z.output<ReturnType<typeof modelEntrySchema>>) {
   if (typeof entry === 'string') {
-    return { name, deployments: [{ provider: entry, model: name, price: undefined, weight: 1 }], price: undefined, resilience: noModelResilience() };
+    return { name, deployments: [{ provider: entry, model: name, price: undefined, weight: 1 }], price: undefined, budgetTiers: [] as Array<{ at: number; model: string }>, resilience: noModelResilience() };
   }
   const single = entry.provider === undefined ? [] : [{ provider: entry.provider, model: entry.model, price: undefined, weight: undefined }];
   return {
@@ -218,6 +231,8 @@ function normaliseModel(name: string, entry: z.output<ReturnType<typeof modelEnt
       weight: deployment.weight ?? 1,
     })),
     price: entry.price,
+    // Ascending by `at`, so the last tier reached is the cheapest one that applies.
+    budgetTiers: [...(entry.budget_tiers ?? [])].sort((left, right) => left.at - right.at),
     resilience: {
       fallbacks: entry.fallbacks ?? [],
       contextWindowFallback: entry.context_window_fallback,
@@ -267,8 +282,24 @@ function storeSchema(baseDirectory: string) {
           path: store.path === ':memory:' ? store.path : resolve(baseDirectory, store.path),
         })),
         strictMapping({ kind: z.literal('memory') }, 'write store: { kind: memory }'),
+        strictMapping(
+          {
+            kind: z.literal('scale-out'),
+            redis_url: z.url({ protocol: /^rediss?$/, error: 'write a Redis URL, e.g. redis_url: redis://127.0.0.1:6379' }),
+            postgres_url: z.url({ protocol: /^postgres(ql)?$/, error: 'write a PostgreSQL URL, e.g. postgres_url: postgres://postgres@127.0.0.1:5432/tollgate' }),
+            postgres_schema: idField('schema').optional(),
+            redis_key_prefix: nonEmptyText('write a key prefix, e.g. redis_key_prefix: tollgate').default('tollgate'),
+          },
+          'write store: { kind: scale-out, redis_url: redis://127.0.0.1:6379, postgres_url: postgres://postgres@127.0.0.1:5432/tollgate }',
+        ).transform((store) => ({
+          kind: store.kind,
+          redisUrl: store.redis_url,
+          postgresUrl: store.postgres_url,
+          postgresSchema: store.postgres_schema,
+          redisKeyPrefix: store.redis_key_prefix,
+        })),
       ],
-      { error: 'write kind: sqlite (with path: ./tollgate.db) or kind: memory' },
+      { error: 'write kind: sqlite (with path: ./tollgate.db), kind: memory, or kind: scale-out (with redis_url and postgres_url)' },
     )
     .prefault({ kind: 'sqlite' });
 }
@@ -315,7 +346,10 @@ export function createConfigSchema(context: ConfigSchemaContext) {
       ledger: ledgerSchema,
       resilience: resilienceSchema,
       auth: authSchema,
+      limits: limitsSchema,
+      budgets: budgetsSchema,
+      rate_limits: rateLimitsSchema,
     },
     `write a mapping with at least providers: and models:, e.g. ${MINIMAL_EXAMPLE}`,
-  );
+  ).transform(({ rate_limits: rateLimits, ...config }) => ({ ...config, rateLimits }));
 }

@@ -29,7 +29,7 @@ describe('parseConfig', () => {
     expect(parseConfig(FIVE_LINES, options)).toEqual({
       server: { host: '127.0.0.1', port: 4000, maxBodyBytes: 4_194_304, shutdownTimeoutMs: 30_000 },
       providers: [{ id: 'openai', kind: 'openai', baseUrl: undefined, apiKey: 'sk-test', headers: {}, timeoutMs: undefined, settings: {} }],
-      models: [{ name: 'gpt-4o-mini', deployments: [{ provider: 'openai', model: 'gpt-4o-mini', price: undefined, weight: 1 }], price: undefined, resilience: noResilience }],
+      models: [{ name: 'gpt-4o-mini', deployments: [{ provider: 'openai', model: 'gpt-4o-mini', price: undefined, weight: 1 }], price: undefined, budgetTiers: [], resilience: noResilience }],
       store: { kind: 'sqlite', path: '/srv/tollgate/tollgate.db' },
       ledger: { batchSize: 500, flushIntervalMs: 50, queueCapacity: 10_000 },
       resilience: {
@@ -39,6 +39,9 @@ describe('parseConfig', () => {
         faq: [],
       },
       auth: { masterKey: undefined, requireVirtualKey: false },
+      limits: { defaultMaxTokens: 4_096, reservationTtlMs: 600_000, onStoreFailure: 'fail-closed', alertWebhook: undefined, alertWebhookTimeoutMs: 5_000 },
+      budgets: [],
+      rateLimits: [],
     });
   });
 
@@ -77,6 +80,7 @@ ledger: { batch_size: 100, flush_interval_ms: 10, queue_capacity: 1000 }
       name: 'fast',
       deployments: [{ provider: 'groq', model: 'llama-3.1-8b-instant', price: undefined, weight: 1 }],
       price: undefined,
+      budgetTiers: [],
       resilience: noResilience,
     });
     const negotiated = { input: 2, cacheRead: 1, cacheWrite: undefined, cacheWrite1h: undefined, output: 8, reasoning: undefined };
@@ -88,6 +92,7 @@ ledger: { batch_size: 100, flush_interval_ms: 10, queue_capacity: 1000 }
         { provider: 'local', model: 'qwen-32b', price: { free: true }, weight: 1 },
       ],
       price: { free: true },
+      budgetTiers: [],
       resilience: noResilience,
     });
     expect(config.store).toEqual({ kind: 'memory' });

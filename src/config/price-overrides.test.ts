@@ -31,11 +31,11 @@ describe('findPriceConflicts', () => {
     const deployment = { provider: 'openai', model: 'gpt-4o', price };
     const resilience = { fallbacks: [], contextWindowFallback: undefined, contentPolicyFallback: undefined, degradeTo: undefined, loadBalancing: undefined, timeouts: undefined, retry: undefined };
     const same = [
-      { name: 'a', deployments: [{ ...deployment, weight: 1 }], price: undefined, resilience },
-      { name: 'b', deployments: [{ ...deployment, weight: 1 }], price: undefined, resilience },
+      { name: 'a', deployments: [{ ...deployment, weight: 1 }], price: undefined, budgetTiers: [], resilience },
+      { name: 'b', deployments: [{ ...deployment, weight: 1 }], price: undefined, budgetTiers: [], resilience },
     ];
     expect(findPriceConflicts(same)).toEqual([]);
-    const different = [...same, { name: 'c', deployments: [{ ...deployment, weight: 1, price: { free: true as const } }], price: undefined, resilience }];
+    const different = [...same, { name: 'c', deployments: [{ ...deployment, weight: 1, price: { free: true as const } }], price: undefined, budgetTiers: [], resilience }];
     expect(findPriceConflicts(different)).toEqual([
       { path: 'models.c', message: 'prices openai/gpt-4o differently from models.a; one provider model has one price, so give both the same price' },
     ]);

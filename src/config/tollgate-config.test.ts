@@ -33,6 +33,7 @@ interface ExpectedConfig {
       readonly weight: number;
     }>;
     readonly price: { readonly free: true } | UsdPrices | undefined;
+    readonly budgetTiers: ReadonlyArray<{ readonly at: number; readonly model: string }>;
     readonly resilience: {
       readonly fallbacks: readonly string[];
       readonly contextWindowFallback: string | undefined;
@@ -45,7 +46,16 @@ interface ExpectedConfig {
       readonly retry: Retry | undefined;
     };
   }>;
-  readonly store: { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string };
+  readonly store:
+    | { readonly kind: 'memory' }
+    | { readonly kind: 'sqlite'; readonly path: string }
+    | {
+        readonly kind: 'scale-out';
+        readonly redisUrl: string;
+        readonly postgresUrl: string;
+        readonly postgresSchema: string | undefined;
+        readonly redisKeyPrefix: string;
+      };
   readonly ledger: { readonly batchSize: number; readonly flushIntervalMs: number; readonly queueCapacity: number };
   readonly resilience: {
     readonly retry: Retry;
@@ -60,7 +70,35 @@ interface ExpectedConfig {
     readonly faq: ReadonlyArray<{ readonly id: string; readonly keywords: readonly string[]; readonly answer: string }>;
   };
   readonly auth: { readonly masterKey: string | undefined; readonly requireVirtualKey: boolean };
+  readonly limits: {
+    readonly defaultMaxTokens: number;
+    readonly reservationTtlMs: number;
+    readonly onStoreFailure: FailurePolicy;
+    readonly alertWebhook: string | undefined;
+    readonly alertWebhookTimeoutMs: number;
+  };
+  readonly budgets: ReadonlyArray<{
+    readonly id: string;
+    readonly scope: Scope;
+    readonly unit: 'nanos' | 'tokens';
+    readonly limit: number;
+    readonly window: { readonly kind: 'daily' | 'monthly' } | { readonly kind: 'rolling'; readonly hours: number };
+    readonly softThresholds: readonly number[] | undefined;
+    readonly onExceed: 'reject' | 'degrade';
+    readonly onStoreFailure: FailurePolicy | undefined;
+  }>;
+  readonly rateLimits: ReadonlyArray<{
+    readonly scope: Scope;
+    readonly requestsPerMinute: number | undefined;
+    readonly tokensPerMinute: number | undefined;
+    readonly requestsPerDay: number | undefined;
+    readonly tokensPerDay: number | undefined;
+    readonly onStoreFailure: FailurePolicy | undefined;
+  }>;
 }
+
+type FailurePolicy = 'fail-closed' | 'fail-open';
+type Scope = { readonly kind: 'org' | 'team' | 'user' | 'key' | 'feature' | 'provider' | 'model'; readonly id: string };
 
 type Timeouts = { readonly ttftMs: number | undefined; readonly idleMs: number | undefined; readonly totalMs: number | undefined };
 type Retry = {
@@ -79,7 +117,7 @@ describe('TollgateConfig', () => {
 
   it('has exactly the documented keys at run time', () => {
     const config = parseConfig('providers: { openai: { kind: openai } }\nmodels: { m: openai }\n', { env: {}, baseDirectory: '/srv' });
-    expect(Object.keys(config)).toEqual(['server', 'providers', 'models', 'store', 'ledger', 'resilience', 'auth']);
+    expect(Object.keys(config)).toEqual(['server', 'providers', 'models', 'store', 'ledger', 'resilience', 'auth', 'limits', 'budgets', 'rateLimits']);
     expect(Object.keys(config.providers[0] ?? {})).toEqual(['id', 'kind', 'baseUrl', 'apiKey', 'headers', 'timeoutMs', 'settings']);
     expect(Object.keys(config.models[0]?.deployments[0] ?? {})).toEqual(['provider', 'model', 'price', 'weight']);
   });

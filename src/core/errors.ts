@@ -60,6 +60,8 @@ export interface TollgateErrorOptions {
   readonly retryAfterMs?: number;
   /** The upstream's HTTP status and error body, for upstream failures. */
   readonly upstream?: { readonly status: number | undefined; readonly body: unknown };
+  /** Extra fields for the error body, e.g. a budget's remaining amount and reset time. */
+  readonly details?: Readonly<Record<string, string | number | null>>;
   readonly cause?: unknown;
 }
 
@@ -72,6 +74,7 @@ export class TollgateError extends Error {
   readonly isRetryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly upstream: { readonly status: number | undefined; readonly body: unknown } | undefined;
+  readonly details: Readonly<Record<string, string | number | null>> | undefined;
 
   constructor(options: TollgateErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -83,11 +86,12 @@ export class TollgateError extends Error {
     this.isRetryable = options.isRetryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
     this.upstream = options.upstream;
+    this.details = options.details;
   }
 
   /** The OpenAI-shaped error body clients receive. */
   toOpenAIBody(): { error: { message: string; type: string; param: string | null; code: ErrorCode } } {
-    return { error: { message: this.message, type: this.type, param: this.param ?? null, code: this.code } };
+    return { error: { ...this.details, message: this.message, type: this.type, param: this.param ?? null, code: this.code } };
   }
 }
 

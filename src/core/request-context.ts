@@ -45,6 +45,8 @@ export interface RequestContext {
   routeReason: string | null;
   /** `provider/upstream-model` of the latest attempt, the one answering (`x-tollgate-provider`). */
   servingDeployment: string | null;
+  /** Response headers the limits stage sets: `x-ratelimit-*` and `x-tollgate-budget-*`. */
+  readonly limitHeaders: Record<string, string>;
 }
 
 /** What the edge needs to know about each attempt once it settled (for headers and logs). */
@@ -57,12 +59,14 @@ export interface AttemptSummary {
   readonly upstreamLatencyMs: number;
   /** The route the attempt served (see `RequestContext.route`). */
   readonly route: string;
+  /** Every token the attempt used, summed over the known usage buckets; `null` when usage is unknown. */
+  readonly totalTokens: number | null;
 }
 
 export function createRequestContext(
-  fields: Omit<RequestContext, 'warnings' | 'attempts' | 'attemptsStarted' | 'route' | 'routeReason' | 'servingDeployment'>,
+  fields: Omit<RequestContext, 'warnings' | 'attempts' | 'attemptsStarted' | 'route' | 'routeReason' | 'servingDeployment' | 'limitHeaders'>,
 ): RequestContext {
-  return { ...fields, warnings: [], attempts: [], attemptsStarted: 0, route: 'primary', routeReason: null, servingDeployment: null };
+  return { ...fields, warnings: [], attempts: [], attemptsStarted: 0, route: 'primary', routeReason: null, servingDeployment: null, limitHeaders: {} };
 }
 
 /** Claims the next 1-based attempt number for this request. */

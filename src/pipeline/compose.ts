@@ -11,6 +11,8 @@ export function composeStages(stages: readonly Stage[], terminal: ModelCall): Mo
 export interface GatewayPipelineParts {
   /** Resolves the logical model to a deployment and calls its (metered) adapter. */
   readonly dispatch: ModelCall;
+  /** Rate limits and budgets: reserve before the call, settle after (absent when none are configured). */
+  readonly limits?: Stage | undefined;
 }
 
 /**
@@ -21,5 +23,6 @@ export interface GatewayPipelineParts {
  */
 export function composeGatewayPipeline(parts: GatewayPipelineParts): ModelCall {
   const stages: Stage[] = [];
+  if (parts.limits !== undefined) stages.push(parts.limits);
   return composeStages(stages, parts.dispatch);
 }

@@ -21,9 +21,13 @@ import { providerDefinitions } from '../providers/registry.js';
 import { createLedgerWriter, type LedgerWriter } from '../stores/ledger-writer.js';
 import type { LedgerStore } from '../stores/ledger-store.js';
 import { buildResilientModels } from './build-resilient-models.js';
-import { createMemoryLedgerStore } from '../stores/memory/memory-ledger-store.js';
-import { openSqliteLedgerStore } from '../stores/sqlite/sqlite-ledger-store.js';
 import { collectPriceOverrides } from '../config/price-overrides.js';
+import type { BudgetRule, CallerLimits } from '../pipeline/budget/limit-rules.js';
+import type { BudgetEngine } from '../pipeline/budget/budget-engine.js';
+import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
+import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
+import { buildLimits } from './build-limits.js';
+import { openEmbeddedGatewayStores, type GatewayStores } from './open-gateway-stores.js';
 
 export interface GatewayOptions {
   readonly config: TollgateConfig;
@@ -37,6 +41,12 @@ export interface GatewayOptions {
   readonly random?: () => number;
   /** How retries wait (default: a real, abortable timer). */
   readonly sleep?: Sleep;
+  /** Overrides the budget counter store the config names (tests, the library). */
+  readonly budgetStore?: BudgetCounterStore;
+  /** Stores opened by the caller (`openGatewayStores`, required for scale-out); the caller closes them. */
+  readonly stores?: GatewayStores;
+  /** A virtual key's own budgets and rate limits, by key id (from the key services). */
+  readonly callerLimits?: (virtualKeyId: string) => CallerLimits | undefined;
 }
 
 /** A wired gateway: the composed pipeline plus what must be drained on shutdown. */
@@ -48,6 +58,14 @@ export interface Gateway {
   readonly ledgerStore: LedgerStore;
   readonly ledgerWriter: LedgerWriter;
   readonly costCalculator: CostCalculator;
+  /** The config's budgets, as the limits stage applies them. */
+  readonly budgetRules: readonly BudgetRule[];
+  readonly budgets: {
+    readonly engine: BudgetEngine;
+    readonly store: BudgetCounterStore;
+    readonly alerts: BudgetAlertSink;
+    failOpenCount(): number;
+  };
   /** Circuit-breaker and load-balancer state, for the admin API and metrics. */
   resilienceState(): ResilienceState;
   /** Flushes the ledger and closes stores and upstream connections. */
@@ -68,8 +86,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger ?? silentLogger;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 512 });
-  const ledgerStore =
-    options.ledgerStore ?? (config.store.kind === 'memory' ? createMemoryLedgerStore() : openSqliteLedgerStore({ path: config.store.path }));
+  const ownsStores = options.stores === undefined;
+  const stores = options.stores ?? openEmbeddedGatewayStores(config, { clock, logger, ledgerStore: options.ledgerStore, budgetStore: options.budgetStore });
+  const { ledgerStore, budgetStore } = stores;
   const ledgerWriter = createLedgerWriter({
     store: ledgerStore,
     batchSize: config.ledger.batchSize,
@@ -150,7 +169,23 @@ export function createGateway(options: GatewayOptions): Gateway {
           canAnswer: (request: ModelRequest) => typeof findStaticAnswer(faqMatcher, request) !== 'string',
         };
   const dispatch = createResilientDispatch({ models: resilientModels, breaker, staticAnswers, clock, random, sleep: options.sleep ?? abortableSleep });
-  const pipeline = composeGatewayPipeline({ dispatch });
+  const alerts = createBudgetAlertSink({
+    webhookUrl: config.limits.alertWebhook,
+    timeoutMs: config.limits.alertWebhookTimeoutMs,
+    dispatcher,
+    logger,
+  });
+  const limits = buildLimits({
+    config,
+    store: budgetStore,
+    costCalculator,
+    adapters,
+    callerLimits: options.callerLimits ?? (() => undefined),
+    onAlert: alerts.send,
+    clock,
+    logger,
+  });
+  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage });
   const embeddings = createEmbeddingDispatchCall(embeddingModels);
 
   return {
@@ -168,9 +203,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     ledgerStore,
     ledgerWriter,
     costCalculator,
+    budgetRules: config.budgets,
+    budgets: { engine: limits.engine, store: budgetStore, alerts, failOpenCount: limits.failOpenCount },
     async close() {
       await ledgerWriter.close();
-      await ledgerStore.close();
+      await alerts.drain();
+      if (ownsStores) await stores.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };

@@ -4,6 +4,7 @@ import { silentLogger } from '../core/logger.js';
 import { createGatewayServer, type GatewayServer } from '../server/gateway-server.js';
 import { createGateway, type Gateway, type GatewayOptions } from './create-gateway.js';
 import { createKeyServices } from './key-services.js';
+import { openGatewayStores } from './open-gateway-stores.js';
 
 export interface StartGatewayOptions extends GatewayOptions {
   /** Overrides `server.port` (0 picks a free port). */
@@ -28,8 +29,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const config: TollgateConfig = options.config;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const gateway = createGateway(options);
-  const keys = createKeyServices(config, clock);
+  const stores = await openGatewayStores(config, { clock, logger, ledgerStore: options.ledgerStore, budgetStore: options.budgetStore });
+  const keys = createKeyServices(config, clock, stores.keyStore);
+  const gateway = createGateway({ ...options, stores, callerLimits: options.callerLimits ?? keys.callerLimits });
   const server = createGatewayServer({
     pipeline: gateway.pipeline,
     embeddings: gateway.embeddings,
@@ -51,7 +53,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     listening = await server.listen(options.port ?? config.server.port, options.host ?? config.server.host);
   } catch (error) {
     await gateway.close();
-    await keys.store.close();
+    await stores.close();
     throw error;
   }
   let shuttingDown: Promise<{ unfinished: number }> | undefined;
@@ -63,7 +65,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       shuttingDown ??= (async () => {
         const result = await server.drain(config.server.shutdownTimeoutMs);
         await gateway.close();
-        await keys.store.close();
+        await stores.close();
         return result;
       })();
       return shuttingDown;

@@ -80,6 +80,7 @@ export function settleAttempt(
     costNanos,
     upstreamLatencyMs: latencyMs,
     route: context.route,
+    totalTokens: totalTokensOf(usage),
   });
   const error = outcome.error;
   const status: LedgerStatus = error === undefined ? 'ok' : error.code === 'TG_ERR_CLIENT_ABORTED' ? 'aborted' : 'error';
@@ -117,4 +118,10 @@ export function settleAttempt(
     warnings: context.warnings.length === 0 ? null : [...new Set(context.warnings)].join('; '),
   };
   options.ledger.enqueue(entry);
+}
+
+function totalTokensOf(usage: MeasuredUsage['usage']): number | null {
+  const buckets = [usage.inputTokens, usage.cacheReadTokens, usage.cacheWrite5mTokens, usage.cacheWrite1hTokens, usage.outputTokens, usage.reasoningTokens];
+  if (buckets.every((bucket) => bucket === undefined)) return null;
+  return buckets.reduce<number>((total, bucket) => total + (bucket ?? 0), 0);
 }

@@ -21,6 +21,9 @@ export interface AdministeredKey {
   readonly expiresAt: number | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /** The key's own budgets and rate limits, as given at creation. */
+  readonly budgets: readonly unknown[];
+  readonly rateLimits: readonly unknown[];
 }
 
 export interface NewAdministeredKey {
@@ -31,6 +34,9 @@ export interface NewAdministeredKey {
   readonly allowedModels: readonly string[] | null;
   readonly tags: Readonly<Record<string, string>>;
   readonly expiresAt: number | null;
+  /** Validated where keys are stored (see `validateKeyLimits` in sdk/): a 400 names the bad field. */
+  readonly budgets?: unknown;
+  readonly rateLimits?: unknown;
 }
 
 /** What the admin API needs from the key store (wired in `sdk/`). */
@@ -48,6 +54,8 @@ const createKeySchema = z.strictObject({
   allowed_models: z.union([z.array(z.string().min(1)), z.null()]),
   tags: z.record(z.string(), z.string()).optional(),
   expires_at: z.string().datetime({ offset: true }).optional(),
+  budgets: z.unknown().optional(),
+  rate_limits: z.unknown().optional(),
 });
 
 /** True when the request carries the master key (`Authorization: Bearer …`), compared in constant time. */
@@ -93,6 +101,8 @@ export function adminKeysRoute(options: { readonly administration: KeyAdministra
           allowedModels: input.allowed_models,
           tags: input.tags ?? {},
           expiresAt: input.expires_at === undefined ? null : Date.parse(input.expires_at),
+          budgets: input.budgets,
+          rateLimits: input.rate_limits,
         });
         writeJson(response, 201, { key: created.secret, ...created.key, note: 'The key is shown only now; store it safely.' });
       } else if (request.method === 'DELETE' && path.startsWith('/admin/keys/')) {

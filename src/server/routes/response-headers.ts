@@ -32,6 +32,7 @@ export function tollgateHeaders(context: RequestContext, clock: Clock, measuredO
     // The route of the latest attempt, which is the one answering (a stream's attempt settles after the headers).
     'x-tollgate-route': context.route,
     'x-tollgate-cache': 'none',
+    ...context.limitHeaders,
   };
   const last = context.attempts[context.attempts.length - 1];
   const serving = context.servingDeployment ?? (last === undefined ? null : `${last.providerId}/${last.upstreamModel}`);

@@ -73,6 +73,7 @@ describe('sqlite virtual key store on disk', () => {
     expect(inspector.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
       { version: 1, name: 'ledger' },
       { version: 2, name: 'virtual-keys' },
+      { version: 3, name: 'budget-counters' },
     ]);
     inspector.close();
   });

@@ -56,6 +56,7 @@ describe('sqlite ledger store on disk', () => {
     expect(inspector.prepare('SELECT version, name, applied_at FROM schema_migrations').all()).toEqual([
       { version: 1, name: 'ledger', applied_at: 1_750_000_000_000 },
       { version: 2, name: 'virtual-keys', applied_at: 1_750_000_000_000 },
+      { version: 3, name: 'budget-counters', applied_at: 1_750_000_000_000 },
     ]);
     inspector.close();
   });

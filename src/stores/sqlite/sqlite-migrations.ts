@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
 import { ledgerMigration } from './migrations/0001-ledger.js';
 import { virtualKeysMigration } from './migrations/0002-virtual-keys.js';
+import { budgetCountersMigration } from './migrations/0003-budget-counters.js';
 
 /** One schema step. Append-only: never edit a released migration, add the next number. */
 export interface SqliteMigration {
@@ -11,7 +12,7 @@ export interface SqliteMigration {
 }
 
 /** Every migration, in order. New stores add theirs at the end. */
-export const sqliteMigrations: readonly SqliteMigration[] = [ledgerMigration, virtualKeysMigration];
+export const sqliteMigrations: readonly SqliteMigration[] = [ledgerMigration, virtualKeysMigration, budgetCountersMigration];
 
 /**
  * Brings the database up to the newest migration, each step in its own immediate transaction
