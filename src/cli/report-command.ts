@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import { openSqliteLedgerStore } from '../stores/sqlite/sqlite-ledger-store.js';
+import { openPostgresLedgerStore } from '../stores/postgres/postgres-ledger-store.js';
 import { integerFlag, requiredFlag, type Flags } from './main.js';
 import { parseTimeArgument } from './parse-duration.js';
 import { toReportJson } from './report-json.js';
@@ -15,8 +16,11 @@ export async function reportCommand(flags: Flags): Promise<number> {
   const until = flags['until'] === undefined ? undefined : parseTimeArgument(flags['until'], now, '--until');
   const top = integerFlag(flags, 'top', 10, 1);
   const config = await loadConfigFile(requiredFlag(flags, 'config', 'tollgate.yaml'), { env: process.env });
-  if (config.store.kind !== 'sqlite') throw new Error('store.kind is "memory": that ledger lives only inside a running gateway. Use store: { kind: sqlite, path: … } to report on it.');
-  const store = openSqliteLedgerStore({ path: config.store.path });
+  if (config.store.kind === 'memory') throw new Error('store.kind is "memory": that ledger lives only inside a running gateway. Use store: { kind: sqlite, path: … } or kind: scale-out to report on it.');
+  const store =
+    config.store.kind === 'sqlite'
+      ? openSqliteLedgerStore({ path: config.store.path })
+      : await openPostgresLedgerStore({ url: config.store.postgresUrl, schema: config.store.postgresSchema });
   try {
     const report = await store.report({ since, until, top });
     process.stdout.write(format === 'json' ? JSON.stringify(toReportJson(report, now), null, 2) + '\n' : formatReportTable(report));

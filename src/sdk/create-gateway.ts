@@ -27,6 +27,9 @@ import type { BudgetEngine } from '../pipeline/budget/budget-engine.js';
 import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
 import { buildLimits } from './build-limits.js';
+import type { BreakerRecord } from '../pipeline/circuit-breaker/breaker-record.js';
+import type { CircuitBreakerStore } from '../pipeline/circuit-breaker/circuit-breaker-store.js';
+import { createRedisSharedRecordStore } from '../stores/redis/redis-shared-record-store.js';
 import { openEmbeddedGatewayStores, type GatewayStores } from './open-gateway-stores.js';
 
 export interface GatewayOptions {
@@ -149,9 +152,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const resilientModels = buildResilientModels({ config, adapters, costCalculator, ledger: ledgerWriter, clock, random });
   // Transition counts per (deployment, state): bounded by the configured deployments × 3 states.
   const transitions = new Map<string, number>();
+  const breakerPolicy = definedFields(config.resilience.circuitBreaker);
+  const breakerStore = stores.redis === undefined ? undefined : sharedBreakerStore(stores.redis, config, breakerPolicy, clock, logger);
   const breaker = createCircuitBreaker({
-    policy: definedFields(config.resilience.circuitBreaker),
+    policy: breakerPolicy,
     clock,
+    // Scale-out: every replica sees one health record per deployment (see SharedRecordStore).
+    store: breakerStore,
     onTransition: (event) => {
       const counter = `${event.key}\u0000${event.to}`;
       transitions.set(counter, (transitions.get(counter) ?? 0) + 1);
@@ -208,10 +215,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       await ledgerWriter.close();
       await alerts.drain();
+      await breakerStore?.close?.();
       if (ownsStores) await stores.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };
+}
+
+function sharedBreakerStore(
+  redis: NonNullable<GatewayStores['redis']>,
+  config: TollgateConfig,
+  policy: { readonly windowMs?: number; readonly cooldownMs?: number },
+  clock: Clock,
+  logger: Logger,
+): CircuitBreakerStore & { close?(): Promise<void> } {
+  const windowMs = policy.windowMs ?? 30_000;
+  const prefix = config.store.kind === 'scale-out' ? config.store.redisKeyPrefix : 'tollgate';
+  return createRedisSharedRecordStore<BreakerRecord>({
+    redis,
+    keyPrefix: `${prefix}:breaker:`,
+    pollIntervalMs: Math.max(100, Math.floor(windowMs / 10)),
+    ttlMs: 2 * Math.max(windowMs, policy.cooldownMs ?? 30_000),
+    // Announce state changes at once; window counts travel with the poll.
+    publishWhen: (before, after) => before?.state !== after.state,
+    logger,
+    clock,
+    ownsConnection: false,
+  });
 }
 
 /** Where FAQ answers are recorded in the ledger. */

@@ -91,7 +91,13 @@ describe('gateway with the official openai client (streaming)', () => {
     const rows = await harness.ledgerRows();
     const broken = rows.filter((row) => row.errorCode === 'TG_ERR_STREAM_INTERRUPTED');
     expect(broken).toHaveLength(1);
-    expect(broken[0]).toMatchObject({ status: 'error', costNanos: null, stream: true });
+    // Billed for what it produced: the counted prompt and the streamed text, and flagged as estimated.
+    expect(broken[0]).toMatchObject({ status: 'error', stream: true, providerUsage: '{"tollgate_estimated":true}' });
+    expect(broken[0]?.priceSource).toMatch(/^estimated:/);
+    expect(broken[0]?.outputTokens).toBeGreaterThan(0);
+    expect(broken[0]?.outputTokens).toBeLessThan(300);
+    expect(broken[0]?.costNanos).toBeGreaterThan(0);
+    expect(broken[0]?.warnings).toMatch(/usage estimated/);
   });
 
   it('writes the SSE framing byte-for-byte with a cost comment before [DONE]', async () => {

@@ -7,6 +7,7 @@ import type { CostCalculator } from '../../core/price.js';
 import type { RequestContext } from '../../core/request-context.js';
 import { unknownUsage, type MeasuredUsage } from '../../core/usage.js';
 import type { LedgerSink } from './ledger-sink.js';
+import { ESTIMATED_USAGE_MARKER } from './estimated-usage.js';
 
 export interface MeteredDeployment extends Deployment {
   readonly pricingProviderId: string | undefined;
@@ -59,9 +60,11 @@ export function settleAttempt(
       usage,
       at: startedAt,
     });
+    const estimated = outcome.measured.providerUsage === ESTIMATED_USAGE_MARKER;
+    if (estimated) warnings.push('usage estimated: the stream ended before the provider reported usage; billed for the prompt and the text streamed');
     if (cost.kind === 'priced') {
       costNanos = cost.nanos;
-      priceSource = cost.source;
+      priceSource = estimated ? `estimated:${cost.source}` : cost.source;
     } else {
       priceUnknown = true;
       warnings.push(`price unknown: ${cost.reason}`);

@@ -4,6 +4,7 @@ import { startAttempt, type RequestContext } from '../../core/request-context.js
 import type { StreamPart } from '../../core/stream-part.js';
 import type { MeasuredUsage } from '../../core/usage.js';
 import { settleAttempt, type AttemptRecorderOptions } from './attempt-recorder.js';
+import { createProducedText, estimatedUsage } from './estimated-usage.js';
 
 /**
  * Wraps one deployment's adapter so that every attempt through it becomes exactly one ledger row,
@@ -47,8 +48,11 @@ export function meteringStage(options: AttemptRecorderOptions) {
     let error: TollgateError | undefined;
     let ttftMs: number | null = null;
     let finished = false;
+    const produced = createProducedText();
     try {
       for await (const part of upstream) {
+        if (part.type === 'text-delta' || part.type === 'reasoning-delta') produced.add(part.text);
+        else if (part.type === 'tool-call-delta') produced.add((part.name ?? '') + part.argumentsDelta);
         if (ttftMs === null && (part.type === 'text-delta' || part.type === 'tool-call-delta' || part.type === 'reasoning-delta')) {
           ttftMs = Math.round((options.clock.monotonic() - startedAtMonotonic) * 1000) / 1000;
         } else if (part.type === 'stream-start') {
@@ -72,6 +76,9 @@ export function meteringStage(options: AttemptRecorderOptions) {
       if (measured === undefined && error === undefined && request.signal?.aborted === true) {
         error = toTollgateError(Object.assign(new Error('client disconnected'), { name: 'AbortError' }));
       }
+      // A stream that ended before the provider reported usage (cut, aborted) is billed for what
+      // it produced: the prompt as counted here, and the streamed text, tokenised.
+      if (measured === undefined && error !== undefined) measured = estimatedUsage(request, produced.tokens());
       settle(measured, reportedModel, error, ttftMs);
     }
   }
