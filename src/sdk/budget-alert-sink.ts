@@ -17,6 +17,8 @@ export interface BudgetAlertSink {
   readonly send: (alert: BudgetAlert) => void;
   /** The most recent alerts, newest last. */
   recent(): readonly BudgetAlert[];
+  /** How many alerts this process has reported since it started. */
+  sentCount(): number;
   /** Resolves once every webhook post started so far has finished (for shutdown and tests). */
   drain(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function createBudgetAlertSink(options: BudgetAlertSinkOptions): BudgetAl
   const keep = options.keep ?? 100;
   const recent: BudgetAlert[] = [];
   const posting = new Set<Promise<void>>();
+  let sent = 0;
 
   async function post(alert: BudgetAlert, text: string): Promise<void> {
     if (options.webhookUrl === undefined) return;
@@ -62,6 +65,7 @@ export function createBudgetAlertSink(options: BudgetAlertSinkOptions): BudgetAl
     send(alert) {
       const text = describeBudgetAlert(alert);
       options.logger.warn('budget alert', { budget: alert.budgetId, threshold: alert.threshold, text });
+      sent += 1;
       recent.push(alert);
       if (recent.length > keep) recent.shift();
       const pending = post(alert, text);
@@ -69,6 +73,7 @@ export function createBudgetAlertSink(options: BudgetAlertSinkOptions): BudgetAl
       void pending.finally(() => posting.delete(pending));
     },
     recent: () => [...recent],
+    sentCount: () => sent,
     async drain() {
       await Promise.all([...posting]);
     },

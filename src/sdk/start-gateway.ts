@@ -5,6 +5,7 @@ import { createGatewayServer, type GatewayServer } from '../server/gateway-serve
 import { createGateway, type Gateway, type GatewayOptions } from './create-gateway.js';
 import { createKeyServices } from './key-services.js';
 import { openGatewayStores } from './open-gateway-stores.js';
+import { budgetsState } from './budgets-state.js';
 
 export interface StartGatewayOptions extends GatewayOptions {
   /** Overrides `server.port` (0 picks a free port). */
@@ -40,6 +41,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     admin: {
       resilienceState: () => gateway.resilienceState(),
       ledgerStats: () => ({ ...gateway.ledgerWriter.stats(), pending: gateway.ledgerWriter.pending() }),
+      budgetsState: () => budgetsState(gateway),
     },
     modelNames: gateway.modelNames,
     clock,

@@ -8,8 +8,8 @@ import type { ModelCall } from '../core/model-call.js';
 import { countTokensRoute } from './anthropic/count-tokens-route.js';
 import { messagesRoute } from './anthropic/messages-route.js';
 import type { RequestAuthenticator } from './authenticate-request.js';
-import { adminKeysRoute, type KeyAdministration } from './routes/admin-keys-routes.js';
-import { metricsRoute, resilienceStateRoute, type AdminRouteOptions } from './routes/admin-routes.js';
+import { adminKeysRoute, hasMasterKey, type KeyAdministration } from './routes/admin-keys-routes.js';
+import { budgetsStateRoute, metricsRoute, resilienceStateRoute, type AdminRouteOptions } from './routes/admin-routes.js';
 import { chatCompletionsRoute } from './routes/chat-completions-route.js';
 import { embeddingsRoute } from './routes/embeddings-route.js';
 import { healthRoute, readinessRoute, type ReadinessCheck } from './routes/health-routes.js';
@@ -62,7 +62,8 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     ...(options.admin === undefined
       ? []
       : ([
-          ['/admin/resilience', new Map([['GET', resilienceStateRoute(options.admin)]])],
+          ['/admin/resilience', new Map([['GET', behindMasterKey(options.keys?.masterKey, resilienceStateRoute(options.admin))]])],
+          ...(options.admin.budgetsState === undefined ? [] : [['/admin/budgets', new Map([['GET', behindMasterKey(options.keys?.masterKey, budgetsStateRoute(options.admin.budgetsState))]])] as const]),
           ['/metrics', new Map([['GET', metricsRoute(options.admin)]])],
         ] as const)),
     ['/readyz', new Map([['GET', readinessRoute(async () => (draining ? 'shutting down' : options.readiness()))]])],
@@ -137,5 +138,20 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
     },
     isDraining: () => draining,
     inFlight: () => inFlight,
+  };
+}
+
+type RouteHandler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+/**
+ * Admin state behind the master key once one is configured (without one, as before, it is open:
+ * the operator chose not to protect the admin surface).
+ */
+function behindMasterKey(masterKey: string | undefined, handler: RouteHandler): RouteHandler {
+  if (masterKey === undefined) return handler;
+  return function masterKeyOnly(request, response) {
+    if (hasMasterKey(request, masterKey)) return handler(request, response);
+    request.resume();
+    writeErrorResponse(response, new TollgateError({ code: 'TG_ERR_ADMIN_AUTH', message: 'The admin API needs the master key: Authorization: Bearer <auth.master_key>.' }));
   };
 }

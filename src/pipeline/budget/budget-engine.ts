@@ -139,9 +139,10 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
   }
 
   /** The alerts a budget owes now that no process has reported yet (claimed in the store). */
-  async function alertsFor(budget: BudgetDefinition, spent: number, now: number): Promise<BudgetAlert[]> {
+  async function alertsFor(budget: BudgetDefinition, spent: number, now: number, exhausted = false): Promise<BudgetAlert[]> {
     const thresholds = budget.softThresholds ?? DEFAULT_SOFT_THRESHOLDS;
-    const reached = thresholds.filter((threshold) => spent >= threshold * budget.limit);
+    // A refused request means the hard limit is reached even when spend stops just short of it.
+    const reached = thresholds.filter((threshold) => spent >= threshold * budget.limit || (exhausted && threshold >= 1));
     if (reached.length === 0) return [];
     const key = windowKey(budget.window, now);
     // Calendar windows: once per window. Rolling windows: at most once per hour bucket while above.
@@ -180,6 +181,13 @@ export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
       if (result.ok) return { ok: true, budgetIds: budgets.map((budget) => budget.id), replayed: result.replayed };
       plans.delete(requestId);
       const rejecting = budgets.find((budget) => budget.id === result.budgetId) as BudgetDefinition;
+      if (!(rejecting.softThresholds !== undefined && rejecting.softThresholds.length === 0)) {
+        try {
+          for (const alert of await alertsFor(rejecting, rejecting.limit - result.remaining, now, true)) onAlert?.(alert);
+        } catch {
+          // An alert that cannot be claimed now is claimed by the next refusal or settle.
+        }
+      }
       return { ok: false, budget: rejecting, remaining: result.remaining, resetAt: result.resetAt };
     },
 
