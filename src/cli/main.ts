@@ -11,7 +11,7 @@ Usage:
   tollgate simulate [--port N] [--host H] [--accept-any-model]
                                                          run the provider simulator (a test instrument)
   tollgate demo [--requests N] [--concurrency N]         simulator + gateway + sample workload + report
-  tollgate bench-overhead [--seconds N]                  measure the gateway's added latency
+  tollgate bench-overhead [--seconds N] [--with-limits]  measure the gateway's added latency
   tollgate bench-failover [--requests N] [--ttft-ms N]   failover success rate and added time to first token
   tollgate keys create --config FILE --models a,b|* [--name N] [--team T] [--user U] [--org O] [--expires 30d]
   tollgate keys list --config FILE | keys revoke --config FILE <id>
@@ -39,7 +39,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
       case 'bench-overhead': {
         const { benchOverheadCommand } = await import('./bench-overhead-command.js');
-        return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string' }));
+        return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string', 'with-limits': 'boolean' }));
       }
       case undefined:
       case 'bench-failover': {
@@ -74,14 +74,15 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 
 export type Flags = Readonly<Record<string, string | undefined>>;
 
-function parseFlags(args: readonly string[], options: Readonly<Record<string, 'string'>>): Flags {
+function parseFlags(args: readonly string[], options: Readonly<Record<string, 'string' | 'boolean'>>): Flags {
   const { values } = parseArgs({
     args: [...args],
     options: Object.fromEntries(Object.entries(options).map(([name, type]) => [name, { type }])),
     strict: true,
     allowPositionals: false,
   });
-  return values as Flags;
+  // A boolean flag given reads as "true"; absent, as undefined.
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, value === true ? 'true' : value])) as Flags;
 }
 
 /** Reads a positive integer flag, naming the flag and the fix when it is not one. */

@@ -3,6 +3,11 @@ import type { BucketAmount, BucketLimit, BucketUsage, BudgetCounterStore, Reserv
 export interface MemoryBudgetCounterStoreOptions {
   /** How long a settled request id is remembered so a replayed reserve or settle is not counted twice. */
   readonly settledRetentionMs?: number;
+  /** State to start from (a persisted store reloading): settled spend per bucket, and live claims. */
+  readonly restore?: {
+    readonly buckets: ReadonlyArray<{ readonly budgetId: string; readonly windowKey: string; readonly spent: number; readonly retainUntil: number }>;
+    readonly claims: ReadonlyArray<{ readonly claimKey: string; readonly retainUntil: number }>;
+  };
 }
 
 interface Bucket {
@@ -42,6 +47,15 @@ export function createMemoryBudgetCounterStore(options: MemoryBudgetCounterStore
   // Bounded by budgets × windows × thresholds alive at once: each claim is dropped after retainUntil.
   const claims = new Map<string, number>();
   let nextSweepAt = Number.POSITIVE_INFINITY;
+  for (const restored of options.restore?.buckets ?? []) {
+    assertAmount(restored.spent, `restored spend for budget ${restored.budgetId}`);
+    buckets.set(bucketId(restored.budgetId, restored.windowKey), { spent: restored.spent, reserved: 0, retainUntil: restored.retainUntil });
+    nextSweepAt = Math.min(nextSweepAt, restored.retainUntil);
+  }
+  for (const claim of options.restore?.claims ?? []) {
+    claims.set(claim.claimKey, claim.retainUntil);
+    nextSweepAt = Math.min(nextSweepAt, claim.retainUntil);
+  }
 
   function bucketFor(amount: BucketAmount): Bucket {
     const id = bucketId(amount.budgetId, amount.windowKey);

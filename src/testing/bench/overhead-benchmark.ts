@@ -10,6 +10,8 @@ import { spawnReadyProcess, type ReadyProcess } from './spawn-ready-process.js';
 export interface OverheadBenchmarkOptions {
   readonly seconds: number;
   readonly concurrency: number;
+  /** Configure a budget and a rate limit that apply to every request (`--with-limits`). */
+  readonly withLimits?: boolean;
   readonly write: (text: string) => void;
 }
 
@@ -26,6 +28,15 @@ const requestBody = JSON.stringify({
   max_tokens: 32,
   seed: 7,
 });
+
+/** A budget and a rate limit that apply to every request but never refuse one: the cost of metering them. */
+const benchLimitsYaml = [
+  'budgets:',
+  '  - { scope: { model: gpt-4o-mini }, limit_usd: 1000000, window: daily }',
+  'rate_limits:',
+  '  - { scope: { model: gpt-4o-mini }, requests_per_minute: 1000000000, tokens_per_minute: 1000000000000 }',
+  '',
+].join('\n');
 
 /**
  * `npm run bench:overhead`: the same request at concurrency 1 and N, straight to the provider
@@ -46,7 +57,7 @@ export async function runOverheadBenchmark(options: OverheadBenchmarkOptions): P
     const configPath = join(directory, 'tollgate.yaml');
     writeFileSync(
       configPath,
-      `providers:\n  openai: { kind: openai, base_url: "${simulator.url}", api_key: sk-bench }\nmodels:\n  gpt-4o-mini: openai\nstore: ${process.env["TOLLGATE_BENCH_STORE"] ?? "{ kind: sqlite, path: ./ledger.db }"}\n`,
+      `providers:\n  openai: { kind: openai, base_url: "${simulator.url}", api_key: sk-bench }\nmodels:\n  gpt-4o-mini: openai\nstore: ${process.env["TOLLGATE_BENCH_STORE"] ?? "{ kind: sqlite, path: ./ledger.db }"}\n${options.withLimits ? benchLimitsYaml : ''}`,
     );
     const gateway = await spawnReadyProcess([cliMain, 'serve', '--config', configPath, '--port', '0'], { env: { ...process.env, NODE_ENV: 'production' } });
     processes.push(gateway);
