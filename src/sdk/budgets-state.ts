@@ -9,7 +9,9 @@ export async function budgetsState(gateway: Gateway): Promise<BudgetsState> {
       const window = rule.window.kind === 'rolling' ? `rolling ${rule.window.hours}h` : rule.window.kind;
       const shown = { id: rule.id, scope: `${rule.scope.kind}:${rule.scope.id}`, unit: rule.unit === 'tokens' ? ('tokens' as const) : ('nanos' as const), limit: rule.limit, window, onExceed: rule.onExceed };
       if (rule.scope.id === '*') return shown;
-      const status = await engine.status(rule);
+      // A store that cannot be read (Redis down) leaves the figures out, not the whole view.
+      const status = await engine.status(rule).catch(() => undefined);
+      if (status === undefined) return shown;
       return {
         ...shown,
         current: { windowKey: status.windowKey, spent: status.spent, reserved: status.reserved, remaining: status.remaining, resetAt: new Date(status.resetAt).toISOString() },
