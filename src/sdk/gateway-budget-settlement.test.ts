@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../testing/simulator/seeded-random.js';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.js';
 
-/** A small deterministic PRNG (mulberry32), so the mix of faults is the same every run. */
+/** Deterministic "random" draws (mulberry32), the same every run. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = createSeededRandom(seed);
+  return () => random.next();
 }
 
 type Kind = 'ok' | 'abort' | 'error' | 'cut';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../../testing/simulator/seeded-random.js';
 import type { Clock } from '../../core/clock.js';
 import { NANOS_PER_USD } from '../../core/money.js';
 import { createBudgetEngine, type BudgetEngineOptions } from './budget-engine.js';
@@ -24,15 +25,10 @@ function manualClock(start: number): ManualClock {
   };
 }
 
-/** A small deterministic PRNG (mulberry32), so the "random" actual costs are reproducible. */
+/** Deterministic "random" draws (mulberry32), the same every run. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = createSeededRandom(seed);
+  return () => random.next();
 }
 
 const START = Date.UTC(2025, 5, 15, 12);
