@@ -1,6 +1,6 @@
 import { encodeChat } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { estimatedTokensPerAttachment, estimateInputTokens } from './estimate-input-tokens.js';
+import { boundInputTokens, estimatedTokensPerAttachment, estimateInputTokens } from './estimate-input-tokens.js';
 
 describe('estimateInputTokens (o200k_base estimate)', () => {
   it('counts plain text messages as encodeChat renders them for gpt-4o (one user "Hello" = 8)', () => {
@@ -36,5 +36,23 @@ describe('estimateInputTokens (o200k_base estimate)', () => {
       ],
     });
     expect(estimate).toBe(expected);
+  });
+});
+
+describe('boundInputTokens', () => {
+  const chat = (content: string) => ({ model: 'gpt-4o', messages: [{ role: 'user' as const, content }] });
+
+  it('counts short prompts exactly', () => {
+    const body = chat('Give me one sentence about the sea.');
+    expect(boundInputTokens(body)).toBe(estimateInputTokens(body));
+  });
+
+  it('bounds long English and CJK prompts from above without tokenising', () => {
+    const english = chat('The quick brown fox jumps over the lazy dog, again and again. '.repeat(400));
+    const exactEnglish = estimateInputTokens(english);
+    expect(boundInputTokens(english)).toBeGreaterThanOrEqual(exactEnglish);
+    expect(boundInputTokens(english)).toBeLessThan(exactEnglish * 2);
+    const chinese = chat('敏捷的棕色狐狸跳过了懒狗。'.repeat(800));
+    expect(boundInputTokens(chinese)).toBeGreaterThanOrEqual(estimateInputTokens(chinese));
   });
 });

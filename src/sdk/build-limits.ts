@@ -8,7 +8,7 @@ import type { BudgetAlert } from '../pipeline/budget/budget-types.js';
 import type { CallerLimits } from '../pipeline/budget/limit-rules.js';
 import { limitsStage, type LimitedModel } from '../pipeline/budget/limits-stage.js';
 import type { Stage } from '../pipeline/stage.js';
-import { estimateInputTokens } from '../pricing/estimate-input-tokens.js';
+import { boundInputTokens } from '../pricing/estimate-input-tokens.js';
 import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 
 export interface PricedAdapter {
@@ -98,7 +98,7 @@ export function buildLimits(options: BuildLimitsOptions): BuiltLimits {
     callerLimits: options.callerLimits,
     models: limitedModels,
     priceCeiling,
-    countInputTokens: estimateInputTokens,
+    countInputTokens: boundInputTokens,
     defaultMaxTokens: config.limits.defaultMaxTokens,
     onStoreFailure: config.limits.onStoreFailure,
     clock,
