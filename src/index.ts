@@ -15,6 +15,7 @@ export { TollgateError, errorCodes, type ErrorCode } from './core/errors.js';
 export { formatUsd, formatUsdShort, NANOS_PER_USD, type Nanos } from './core/money.js';
 export type { ModelPrice, CostCalculator, CostResult } from './core/price.js';
 export type { LedgerEntry, LedgerStatus } from './core/ledger-entry.js';
+export type { LedgerEvent, LedgerEventDetail } from './core/ledger-event.js';
 export type { RequestContext, RequestTags } from './core/request-context.js';
 export { systemClock, type Clock } from './core/clock.js';
 
@@ -26,7 +27,7 @@ export { createOpenAICompatibleAdapter } from './providers/openai-compatible/ope
 export { composeStages } from './pipeline/compose.js';
 export type { Stage } from './pipeline/stage.js';
 
-export type { LedgerStore, LedgerReport, ReportQuery } from './stores/ledger-store.js';
+export type { LedgerStore, LedgerEventQuery, LedgerReport, ReportQuery } from './stores/ledger-store.js';
 export { createMemoryLedgerStore } from './stores/memory/memory-ledger-store.js';
 export { openSqliteLedgerStore } from './stores/sqlite/sqlite-ledger-store.js';
 export { createLedgerWriter, type LedgerWriter } from './stores/ledger-writer.js';

@@ -2,6 +2,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import type { Logger } from '../core/logger.js';
 import { formatUsd } from '../core/money.js';
 import type { BudgetAlert } from '../pipeline/budget/budget-types.js';
+import type { LedgerEvent } from '../core/ledger-event.js';
 
 export interface BudgetAlertSinkOptions {
   /** Slack-compatible incoming webhook (`{ text }` payload); unset, alerts go to the log only. */
@@ -9,8 +10,29 @@ export interface BudgetAlertSinkOptions {
   readonly timeoutMs: number;
   readonly dispatcher: Dispatcher;
   readonly logger: Logger;
+  /** Records the alert in the ledger (as a `budget.threshold` event). */
+  readonly record?: (event: LedgerEvent) => Promise<void>;
   /** How many recent alerts to keep for the admin API. */
   readonly keep?: number;
+}
+
+/** The alert as a ledger event; its id makes the same alert from several replicas one record. */
+export function budgetAlertEvent(alert: BudgetAlert): LedgerEvent {
+  return {
+    id: `budget.threshold:${alert.budgetId}:${alert.windowKey}:${alert.threshold}`,
+    timestamp: Math.round(alert.at),
+    kind: 'budget.threshold',
+    subject: alert.budgetId,
+    details: {
+      scope: `${alert.scope.kind}:${alert.scope.id}`,
+      threshold: alert.threshold,
+      spent: alert.spent,
+      limit: alert.limit,
+      unit: alert.unit,
+      windowKey: alert.windowKey,
+      text: describeBudgetAlert(alert),
+    },
+  };
 }
 
 export interface BudgetAlertSink {
@@ -68,7 +90,10 @@ export function createBudgetAlertSink(options: BudgetAlertSinkOptions): BudgetAl
       sent += 1;
       recent.push(alert);
       if (recent.length > keep) recent.shift();
-      const pending = post(alert, text);
+      const recorded = options.record?.(budgetAlertEvent(alert)).catch((error: unknown) =>
+        options.logger.error('budget alert could not be recorded in the ledger', { budget: alert.budgetId, error: error instanceof Error ? error.message : String(error) }),
+      );
+      const pending = Promise.all([post(alert, text), recorded]).then(() => undefined);
       posting.add(pending);
       void pending.finally(() => posting.delete(pending));
     },

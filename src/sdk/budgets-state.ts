@@ -18,6 +18,7 @@ export async function budgetsState(gateway: Gateway): Promise<BudgetsState> {
       };
     }),
   );
-  const recent = alerts.recent();
+  // From the ledger, so every replica shows the alerts any of them reported.
+  const recent = await gateway.ledgerStore.listEvents({ kind: 'budget.threshold', limit: 50 }).catch(() => alerts.recent());
   return { budgets, recentAlerts: recent, alertsSent: alerts.sentCount(), failOpenAdmissions: gateway.budgets.failOpenCount() };
 }

@@ -181,6 +181,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeoutMs: config.limits.alertWebhookTimeoutMs,
     dispatcher,
     logger,
+    record: (event) => ledgerStore.appendEvents([event]),
   });
   const limits = buildLimits({
     config,

@@ -97,6 +97,9 @@ describe('budget alerts, the admin view, and restarts on the embedded default', 
     expect(budget?.current.spent).toBeGreaterThan(800);
     expect(budget?.current.spent).toBeLessThanOrEqual(1000);
     expect(view.recentAlerts).toHaveLength(3);
+    expect(view.recentAlerts[0]).toMatchObject({ id: expect.stringMatching(/^budget\.threshold:team-tokens:d:\d{4}-\d\d-\d\d:0\.5$/), kind: 'budget.threshold', subject: 'team-tokens' });
+    const events = await running.gateway.ledgerStore.listEvents({ kind: 'budget.threshold' });
+    expect(events.map((event) => event.details['threshold'])).toEqual([0.5, 0.8, 1]);
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toContain(`tollgate_budget_used{budget="team-tokens",unit="tokens"} ${budget?.current.spent}`);
     expect(metrics).toContain('tollgate_budget_alerts_total 3');

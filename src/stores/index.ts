@@ -1,7 +1,15 @@
-export type { LedgerStore, LedgerListQuery, ReportQuery, ReportTotals, ReportGroup, ReportRequest, LedgerReport } from './ledger-store.js';
-export { defaultReportTop, resolveLedgerListQuery, resolveReportQuery } from './ledger-query.js';
-export type { ResolvedLedgerListQuery, ResolvedReportQuery } from './ledger-query.js';
+export type { LedgerStore, LedgerListQuery, LedgerEventQuery, ReportQuery, ReportTotals, ReportGroup, ReportRequest, LedgerReport } from './ledger-store.js';
+export {
+  defaultLedgerEventLimit,
+  defaultReportTop,
+  maxLedgerEventLimit,
+  resolveLedgerEventQuery,
+  resolveLedgerListQuery,
+  resolveReportQuery,
+} from './ledger-query.js';
+export type { ResolvedLedgerEventQuery, ResolvedLedgerListQuery, ResolvedReportQuery } from './ledger-query.js';
 export { validateLedgerEntry } from './validate-ledger-entry.js';
+export { validateLedgerEvent } from './validate-ledger-event.js';
 export { createLedgerWriter, defaultLedgerWriterTimers } from './ledger-writer.js';
 export type { LedgerWriter, LedgerWriterOptions, LedgerWriterRetryOptions, LedgerWriterStats, LedgerWriterTimers } from './ledger-writer.js';
 export { createMemoryLedgerStore } from './memory/memory-ledger-store.js';

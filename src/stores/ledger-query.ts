@@ -1,7 +1,13 @@
-import type { LedgerListQuery, ReportQuery } from './ledger-store.js';
+import type { LedgerEventQuery, LedgerListQuery, ReportQuery } from './ledger-store.js';
 
 /** How many groups and requests a report lists when the query does not say. */
 export const defaultReportTop = 10;
+
+/** How many events `listEvents` returns when the query does not say. */
+export const defaultLedgerEventLimit = 100;
+
+/** The most events one `listEvents` call returns. */
+export const maxLedgerEventLimit = 10_000;
 
 /** A list query with every bound checked and absent ones as `null`. */
 export interface ResolvedLedgerListQuery {
@@ -9,6 +15,14 @@ export interface ResolvedLedgerListQuery {
   readonly until: number | null;
   readonly requestId: string | null;
   readonly limit: number | null;
+}
+
+/** An event query with every bound checked, absent filters as `null` and `limit` filled in. */
+export interface ResolvedLedgerEventQuery {
+  readonly since: number | null;
+  readonly until: number | null;
+  readonly kind: string | null;
+  readonly limit: number;
 }
 
 /** A report query with every bound checked, absent bounds as `null` and `top` filled in. */
@@ -25,6 +39,21 @@ export function resolveLedgerListQuery(query: LedgerListQuery): ResolvedLedgerLi
     until: optionalFinite('until', query.until),
     requestId: query.requestId ?? null,
     limit: query.limit === undefined ? null : countOrThrow('limit', query.limit),
+  };
+}
+
+/** Checks an event query once, so every store applies the same rules. Throws `RangeError` on bad bounds. */
+export function resolveLedgerEventQuery(query: LedgerEventQuery): ResolvedLedgerEventQuery {
+  if (query.kind !== undefined && (typeof query.kind !== 'string' || query.kind.length === 0)) {
+    throw new RangeError(`kind must be a non-empty string, got ${JSON.stringify(query.kind)}`);
+  }
+  const limit = query.limit === undefined ? defaultLedgerEventLimit : countOrThrow('limit', query.limit);
+  if (limit > maxLedgerEventLimit) throw new RangeError(`limit must be at most ${maxLedgerEventLimit}, got ${limit}`);
+  return {
+    since: optionalFinite('since', query.since),
+    until: optionalFinite('until', query.until),
+    kind: query.kind ?? null,
+    limit,
   };
 }
 

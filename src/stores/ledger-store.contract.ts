@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../core/ledger-entry.js';
 import { makeLedgerEntry } from './ledger-entry-fixture.js';
+import { describeLedgerEventsContract } from './ledger-store-events.contract.js';
 import { describeLedgerReportContract } from './ledger-store-report.contract.js';
 import type { LedgerStore } from './ledger-store.js';
 
@@ -183,9 +184,12 @@ export function describeLedgerStoreContract(name: string, makeStore: MakeLedgerS
         await expect(store.append([makeLedgerEntry()])).rejects.toThrow();
         await expect(store.list({})).rejects.toThrow();
         await expect(store.report({})).rejects.toThrow();
+        await expect(store.appendEvents([])).rejects.toThrow();
+        await expect(store.listEvents({})).rejects.toThrow();
       });
     });
 
     describeLedgerReportContract(() => store);
+    describeLedgerEventsContract(() => store);
   });
 }

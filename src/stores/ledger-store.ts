@@ -1,14 +1,27 @@
 import type { LedgerEntry } from '../core/ledger-entry.js';
+import type { LedgerEvent } from '../core/ledger-event.js';
 
 /**
- * Where ledger rows live. Every implementation passes `ledger-store.contract.ts`.
+ * Where ledger rows and events live. Every implementation passes `ledger-store.contract.ts`.
  * `append` is idempotent on (requestId, attempt): a row appended twice is stored once.
+ * Events (`LedgerEvent`, e.g. budget alerts) are kept apart from rows and never reach a report.
  */
 export interface LedgerStore {
   append(entries: readonly LedgerEntry[]): Promise<void>;
   /** Rows ordered by (timestamp, requestId, attempt). */
   list(query: LedgerListQuery): Promise<LedgerEntry[]>;
   report(query: ReportQuery): Promise<LedgerReport>;
+  /**
+   * Stores events, idempotent on `id`: the first write of an id wins, later ones (even with
+   * other details) are dropped without an error. A batch with an invalid event throws a
+   * `RangeError` and stores none of it.
+   */
+  appendEvents(events: readonly LedgerEvent[]): Promise<void>;
+  /**
+   * Events ordered by (timestamp, id), oldest first. When more match than `limit`, the newest
+   * `limit` are returned (still oldest first). Throws a `RangeError` on a bad query.
+   */
+  listEvents(query: LedgerEventQuery): Promise<LedgerEvent[]>;
   close(): Promise<void>;
 }
 
@@ -18,6 +31,17 @@ export interface LedgerListQuery {
   /** Exclusive upper bound, wall-clock ms. */
   readonly until?: number;
   readonly requestId?: string;
+  readonly limit?: number;
+}
+
+export interface LedgerEventQuery {
+  /** Inclusive lower bound, wall-clock ms. */
+  readonly since?: number;
+  /** Exclusive upper bound, wall-clock ms. */
+  readonly until?: number;
+  /** Only events of this kind, e.g. `budget.threshold`. */
+  readonly kind?: string;
+  /** How many of the newest matching events to return: 0 to 10,000, default 100. */
   readonly limit?: number;
 }
 

@@ -74,6 +74,7 @@ describe('sqlite virtual key store on disk', () => {
       { version: 1, name: 'ledger' },
       { version: 2, name: 'virtual-keys' },
       { version: 3, name: 'budget-counters' },
+      { version: 4, name: 'ledger-events' },
     ]);
     inspector.close();
   });

@@ -94,6 +94,27 @@ describe('postgres ledger store', () => {
     expect(collations.rows.map((row) => row.collation_name)).toEqual(['C', 'C', 'C', 'C']);
   });
 
+  it('creates the ledger_events table keyed by id, with a byte-order (timestamp, id) index', async () => {
+    const indexes = await pool.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'ledger_events' AND schemaname = current_schema() ORDER BY indexname`,
+    );
+    expect(indexes.rows.map((row) => row.indexdef.replace(/ ON \S+ USING/, ' ON ledger_events USING'))).toEqual([
+      'CREATE UNIQUE INDEX ledger_events_pkey ON ledger_events USING btree (id)',
+      'CREATE INDEX ledger_events_timestamp_id ON ledger_events USING btree ("timestamp", id)',
+    ]);
+    const columns = await pool.query<{ column_name: string; data_type: string; collation_name: string | null }>(
+      `SELECT column_name, data_type, collation_name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name = 'ledger_events' ORDER BY ordinal_position`,
+    );
+    expect(columns.rows.map((row) => [row.column_name, row.data_type, row.collation_name])).toEqual([
+      ['id', 'text', 'C'],
+      ['timestamp', 'bigint', null],
+      ['kind', 'text', null],
+      ['subject', 'text', null],
+      ['details', 'text', null],
+    ]);
+  });
+
   it('keeps money columns as bigint', async () => {
     const types = await pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns

@@ -1,10 +1,13 @@
 import type pg from 'pg';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { LedgerEntry } from '../../core/ledger-entry.js';
-import { resolveLedgerListQuery, resolveReportQuery } from '../ledger-query.js';
-import type { LedgerListQuery, LedgerReport, LedgerStore, ReportQuery } from '../ledger-store.js';
+import type { LedgerEvent } from '../../core/ledger-event.js';
+import { resolveLedgerEventQuery, resolveLedgerListQuery, resolveReportQuery } from '../ledger-query.js';
+import type { LedgerEventQuery, LedgerListQuery, LedgerReport, LedgerStore, ReportQuery } from '../ledger-store.js';
 import { validateLedgerEntry } from '../validate-ledger-entry.js';
+import { validateLedgerEvent } from '../validate-ledger-event.js';
 import { openPostgresPool, type OpenPostgresPoolOptions } from './open-postgres-pool.js';
+import { insertPostgresLedgerEvents, selectPostgresLedgerEvents } from './postgres-ledger-events.js';
 import { readPostgresLedgerReport } from './postgres-ledger-report.js';
 import { insertLedgerRowsSql, ledgerEntriesToColumnArrays, ledgerRowToEntry, postgresLedgerColumns, type PostgresLedgerRow } from './postgres-ledger-row.js';
 import { applyPostgresMigrations } from './postgres-migrations.js';
@@ -35,9 +38,9 @@ export async function openPostgresLedgerStore(options: OpenPostgresLedgerStoreOp
 }
 
 /**
- * A ledger store over a migrated pool, so several stores can share one pool. Rows are only
- * ever inserted: each `append` is a single INSERT … ON CONFLICT DO NOTHING statement (atomic,
- * whatever its size), never an UPDATE. A report reads one snapshot.
+ * A ledger store over a migrated pool, so several stores can share one pool. Rows and events are
+ * only ever inserted: each `append` and `appendEvents` is a single INSERT … ON CONFLICT DO NOTHING
+ * statement (atomic, whatever its size), never an UPDATE. A report reads one snapshot.
  */
 export function createPostgresLedgerStore(options: CreatePostgresLedgerStoreOptions): LedgerStore {
   const { pool } = options;
@@ -74,6 +77,17 @@ export function createPostgresLedgerStore(options: CreatePostgresLedgerStoreOpti
     async report(query: ReportQuery): Promise<LedgerReport> {
       ensureOpen();
       return readPostgresLedgerReport(pool, resolveReportQuery(query));
+    },
+
+    async appendEvents(events: readonly LedgerEvent[]): Promise<void> {
+      ensureOpen();
+      for (const event of events) validateLedgerEvent(event);
+      await insertPostgresLedgerEvents(pool, events);
+    },
+
+    async listEvents(query: LedgerEventQuery): Promise<LedgerEvent[]> {
+      ensureOpen();
+      return selectPostgresLedgerEvents(pool, resolveLedgerEventQuery(query));
     },
 
     async close(): Promise<void> {

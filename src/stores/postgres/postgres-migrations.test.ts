@@ -30,12 +30,13 @@ describe('applyPostgresMigrations', () => {
 
     const applied = await Promise.all(replicas.map((pool) => applyPostgresMigrations(pool, fixedClock)));
 
-    expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2]]);
-    expect(applied.flat().sort()).toEqual([1, 2]);
+    expect(applied.filter((versions) => versions.length > 0)).toEqual([[1, 2, 3]]);
+    expect(applied.flat().sort()).toEqual([1, 2, 3]);
     const recorded = await replicas[0]!.query('SELECT version, name, applied_at FROM tollgate_migrations ORDER BY version');
     expect(recorded.rows).toEqual([
       { version: 1, name: 'ledger', applied_at: 1_750_000_000_000 },
       { version: 2, name: 'virtual-keys', applied_at: 1_750_000_000_000 },
+      { version: 3, name: 'ledger-events', applied_at: 1_750_000_000_000 },
     ]);
   });
 
@@ -45,14 +46,14 @@ describe('applyPostgresMigrations', () => {
     await pool.query(`INSERT INTO ledger (request_id, attempt, timestamp, endpoint, logical_model, provider_id, upstream_model, stream,
       price_unknown, cost_avoided_nanos, latency_ms, status) VALUES ('kept', 1, 0, '/', 'm', 'p', 'u', false, true, 0, 0, 'ok')`);
 
-    expect(await applyPostgresMigrations(pool, fixedClock)).toEqual([2]);
+    expect(await applyPostgresMigrations(pool, fixedClock)).toEqual([2, 3]);
     expect(await applyPostgresMigrations(pool, fixedClock)).toEqual([]);
     expect((await pool.query('SELECT request_id FROM ledger')).rows).toEqual([{ request_id: 'kept' }]);
   });
 
   it('leaves the schema as it was when a step fails', async () => {
     const pool = await open();
-    const broken: PostgresMigration = { version: 3, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function()' };
+    const broken: PostgresMigration = { version: postgresMigrations.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function()' };
 
     await expect(applyPostgresMigrations(pool, fixedClock, [...postgresMigrations, broken])).rejects.toThrow(/no_such_function/);
 
@@ -79,8 +80,8 @@ describe('applyPostgresMigrations', () => {
       const first = await open();
       const second = await openPostgresPool({ url: other.url, schema: other.schema });
       pools.push(second);
-      expect(await applyPostgresMigrations(first, fixedClock)).toEqual([1, 2]);
-      expect(await applyPostgresMigrations(second, fixedClock)).toEqual([1, 2]);
+      expect(await applyPostgresMigrations(first, fixedClock)).toEqual([1, 2, 3]);
+      expect(await applyPostgresMigrations(second, fixedClock)).toEqual([1, 2, 3]);
       const where = await second.query<{ schema: string }>(`SELECT relnamespace::regnamespace::text AS schema FROM pg_class WHERE oid = 'ledger'::regclass`);
       expect(where.rows).toEqual([{ schema: other.schema }]);
     } finally {

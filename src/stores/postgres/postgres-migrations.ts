@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../../core/clock.js';
 import { postgresLedgerMigration } from './migrations/0001-ledger.js';
 import { postgresVirtualKeysMigration } from './migrations/0002-virtual-keys.js';
+import { postgresLedgerEventsMigration } from './migrations/0003-ledger-events.js';
 import { withPostgresTransaction } from './with-postgres-transaction.js';
 
 /** One schema step. Append-only: never edit a released migration, add the next number. */
@@ -12,7 +13,11 @@ export interface PostgresMigration {
 }
 
 /** Every migration, in order. New stores add theirs at the end. */
-export const postgresMigrations: readonly PostgresMigration[] = [postgresLedgerMigration, postgresVirtualKeysMigration];
+export const postgresMigrations: readonly PostgresMigration[] = [
+  postgresLedgerMigration,
+  postgresVirtualKeysMigration,
+  postgresLedgerEventsMigration,
+];
 
 /**
  * Advisory lock key held while migrating. One key for the whole database, so migrations of

@@ -57,6 +57,7 @@ describe('sqlite ledger store on disk', () => {
       { version: 1, name: 'ledger', applied_at: 1_750_000_000_000 },
       { version: 2, name: 'virtual-keys', applied_at: 1_750_000_000_000 },
       { version: 3, name: 'budget-counters', applied_at: 1_750_000_000_000 },
+      { version: 4, name: 'ledger-events', applied_at: 1_750_000_000_000 },
     ]);
     inspector.close();
   });
@@ -84,6 +85,25 @@ describe('sqlite ledger store on disk', () => {
     expect(indexes).toEqual(
       expect.arrayContaining(['ledger_feature_timestamp', 'ledger_logical_model_timestamp', 'ledger_timestamp', 'ledger_user_id_timestamp']),
     );
+    database.close();
+  });
+
+  it('creates the strict ledger_events table, keyed by id, listed through its (timestamp, id) index', () => {
+    const database = openSqliteDatabase({ path });
+    const table = database.prepare(`SELECT strict FROM pragma_table_list WHERE name = 'ledger_events'`).get();
+    expect(table).toEqual({ strict: 1 });
+    const primaryKey = (database.pragma('table_info(ledger_events)') as { name: string; pk: number }[]).filter((column) => column.pk > 0);
+    expect(primaryKey.map((column) => column.name)).toEqual(['id']);
+    const indexColumns = (database.pragma('index_info(ledger_events_timestamp_id)') as { name: string }[]).map((column) => column.name);
+    expect(indexColumns).toEqual(['timestamp', 'id']);
+    const plan = database
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id, timestamp, kind, subject, details FROM ledger_events
+         WHERE timestamp >= 0 AND kind = 'budget.threshold' ORDER BY timestamp DESC, id DESC LIMIT 100`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING (COVERING )?INDEX ledger_events_timestamp_id/);
+    expect(plan.map((step) => step.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
     database.close();
   });
 

@@ -1,9 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerEntry } from '../../core/ledger-entry.js';
-import { resolveLedgerListQuery, resolveReportQuery, type ResolvedLedgerListQuery } from '../ledger-query.js';
-import type { LedgerListQuery, LedgerReport, LedgerStore, ReportQuery } from '../ledger-store.js';
+import type { LedgerEvent } from '../../core/ledger-event.js';
+import { resolveLedgerEventQuery, resolveLedgerListQuery, resolveReportQuery, type ResolvedLedgerListQuery } from '../ledger-query.js';
+import type { LedgerEventQuery, LedgerListQuery, LedgerReport, LedgerStore, ReportQuery } from '../ledger-store.js';
 import { validateLedgerEntry } from '../validate-ledger-entry.js';
+import { validateLedgerEvent } from '../validate-ledger-event.js';
 import { openSqliteDatabase, type OpenSqliteDatabaseOptions } from './open-sqlite-database.js';
+import { createSqliteLedgerEvents, type SqliteLedgerEvents } from './sqlite-ledger-events.js';
 import { createSqliteLedgerReport } from './sqlite-ledger-report.js';
 import { ledgerColumns, ledgerEntryToRow, ledgerRowToEntry, type SqliteLedgerRow } from './sqlite-ledger-row.js';
 
@@ -57,6 +60,10 @@ export function createSqliteLedgerStore(database: BetterSqlite3.Database, option
   });
   const listStatements = new Map<string, BetterSqlite3.Statement>();
   const readReport = createSqliteLedgerReport(database);
+  // Prepared on first use: a database migrated only up to the ledger (see the key store's
+  // upgrade test) still serves rows.
+  let ledgerEvents: SqliteLedgerEvents | undefined;
+  const events = (): SqliteLedgerEvents => (ledgerEvents ??= createSqliteLedgerEvents(database));
   let closed = false;
 
   const ensureOpen = (): void => {
@@ -104,6 +111,18 @@ export function createSqliteLedgerStore(database: BetterSqlite3.Database, option
     async report(query: ReportQuery): Promise<LedgerReport> {
       ensureOpen();
       return readReport(resolveReportQuery(query));
+    },
+
+    async appendEvents(batch: readonly LedgerEvent[]): Promise<void> {
+      ensureOpen();
+      for (const event of batch) validateLedgerEvent(event);
+      events().append(batch);
+    },
+
+    async listEvents(query: LedgerEventQuery): Promise<LedgerEvent[]> {
+      ensureOpen();
+      const resolved = resolveLedgerEventQuery(query);
+      return events().list(resolved);
     },
 
     async close(): Promise<void> {

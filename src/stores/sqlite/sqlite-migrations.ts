@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { ledgerMigration } from './migrations/0001-ledger.js';
 import { virtualKeysMigration } from './migrations/0002-virtual-keys.js';
 import { budgetCountersMigration } from './migrations/0003-budget-counters.js';
+import { ledgerEventsMigration } from './migrations/0004-ledger-events.js';
 
 /** One schema step. Append-only: never edit a released migration, add the next number. */
 export interface SqliteMigration {
@@ -12,7 +13,12 @@ export interface SqliteMigration {
 }
 
 /** Every migration, in order. New stores add theirs at the end. */
-export const sqliteMigrations: readonly SqliteMigration[] = [ledgerMigration, virtualKeysMigration, budgetCountersMigration];
+export const sqliteMigrations: readonly SqliteMigration[] = [
+  ledgerMigration,
+  virtualKeysMigration,
+  budgetCountersMigration,
+  ledgerEventsMigration,
+];
 
 /**
  * Brings the database up to the newest migration, each step in its own immediate transaction
