@@ -49,6 +49,16 @@ describe('tollgate keys', () => {
     expect(listedAgain.find((entry) => entry.id === key.id)?.revokedAt).not.toBeNull();
   });
 
+  it('gives a key its own budgets and rate limits, and names a bad one', async () => {
+    const limits = '{"budgets":[{"limit_usd":5,"window":"daily"}],"rate_limits":{"requests_per_minute":60}}';
+    const created = await tollgate(['keys', 'create', '--config', configPath, '--models', '*', '--limits', limits]);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ budgets: [{ limit_usd: 5, window: 'daily' }], rateLimits: [{ requests_per_minute: 60 }] });
+    const bad = await tollgate(['keys', 'create', '--config', configPath, '--models', '*', '--limits', '{"budgets":[{"limit_usd":5,"window":"weekly"}]}']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--limits: budgets\.0\.window/);
+  });
+
   it('says what is missing', async () => {
     const result = await tollgate(['keys', 'create', '--config', configPath]);
     expect(result.code).toBe(1);

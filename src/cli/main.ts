@@ -41,7 +41,6 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         const { benchOverheadCommand } = await import('./bench-overhead-command.js');
         return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string', 'with-limits': 'boolean' }));
       }
-      case undefined:
       case 'bench-failover': {
         const { benchFailoverCommand } = await import('./bench-failover-command.js');
         return await benchFailoverCommand(parseFlags(rest, { requests: 'string', concurrency: 'string', 'ttft-ms': 'string' }));
@@ -51,12 +50,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
         const [action, ...keyArgs] = rest;
         const { values, positionals } = parseArgs({
           args: keyArgs,
-          options: { config: { type: 'string' }, name: { type: 'string' }, team: { type: 'string' }, user: { type: 'string' }, org: { type: 'string' }, models: { type: 'string' }, expires: { type: 'string' } },
+          options: { config: { type: 'string' }, name: { type: 'string' }, team: { type: 'string' }, user: { type: 'string' }, org: { type: 'string' }, models: { type: 'string' }, expires: { type: 'string' }, limits: { type: 'string' } },
           strict: true,
           allowPositionals: true,
         });
         return await keysCommand(action, values as Flags, positionals);
       }
+      case undefined:
       case 'help':
       case '--help':
       case '-h':

@@ -14,7 +14,7 @@ export async function serveCommand(flags: Flags): Promise<number> {
     port: flags['port'] === undefined ? undefined : integerFlag(flags, 'port', config.server.port),
     host: flags['host'],
   });
-  logger.info('tollgate listening', { url: running.url, models: running.gateway.modelNames.length, store: config.store.kind === 'sqlite' ? config.store.path : 'memory' });
+  logger.info('tollgate listening', { url: running.url, models: running.gateway.modelNames.length, store: config.store.kind === 'sqlite' ? config.store.path : config.store.kind });
   process.stdout.write(`tollgate listening on ${running.url}\n`);
   // A promise nobody awaited must not take the gateway (and every in-flight request) down with it.
   process.on('unhandledRejection', (reason: unknown) => {
