@@ -8,8 +8,10 @@ import type { VirtualKeyStore } from '../stores/keys/virtual-key-store.js';
 import type { LedgerStore } from '../stores/ledger-store.js';
 import { createMemoryBudgetCounterStore } from '../stores/memory/memory-budget-counter-store.js';
 import { createMemoryLedgerStore } from '../stores/memory/memory-ledger-store.js';
-import { openPostgresLedgerStore } from '../stores/postgres/postgres-ledger-store.js';
-import { openPostgresVirtualKeyStore } from '../stores/postgres/postgres-virtual-key-store.js';
+import { openPostgresPool } from '../stores/postgres/open-postgres-pool.js';
+import { createPostgresLedgerStore } from '../stores/postgres/postgres-ledger-store.js';
+import { applyPostgresMigrations } from '../stores/postgres/postgres-migrations.js';
+import { createPostgresVirtualKeyStore } from '../stores/postgres/postgres-virtual-key-store.js';
 import { closeRedisConnection, openRedisConnection, whenRedisReady } from '../stores/redis/open-redis-connection.js';
 import { createRedisBudgetCounterStore } from '../stores/redis/redis-budget-counter-store.js';
 import { openSqliteBudgetCounterStore } from '../stores/sqlite/sqlite-budget-counter-store.js';
@@ -64,10 +66,13 @@ export async function openGatewayStores(config: TollgateConfig, options: OpenGat
   if (store.kind !== 'scale-out') return openEmbeddedGatewayStores(config, options);
   const opened: Array<{ close(): Promise<void> }> = [];
   try {
-    const postgres = { url: store.postgresUrl, schema: store.postgresSchema, clock: options.clock, logger: options.logger };
-    const ledgerStore = options.ledgerStore ?? (await openPostgresLedgerStore(postgres));
+    // One pool for the ledger and the keys, so N replicas hold N × 10 connections, not 2N × 10.
+    const pool = await openPostgresPool({ url: store.postgresUrl, schema: store.postgresSchema, logger: options.logger });
+    opened.push({ close: () => pool.end() });
+    await applyPostgresMigrations(pool, options.clock);
+    const ledgerStore = options.ledgerStore ?? createPostgresLedgerStore({ pool });
     if (options.ledgerStore === undefined) opened.push(ledgerStore);
-    const keyStore = options.keyStore ?? (await openPostgresVirtualKeyStore(postgres));
+    const keyStore = options.keyStore ?? createPostgresVirtualKeyStore({ pool, clock: options.clock });
     if (options.keyStore === undefined) opened.push(keyStore);
     const redis = openRedisConnection({ url: store.redisUrl, logger: options.logger, clock: options.clock });
     opened.push({ close: () => closeRedisConnection(redis) });
