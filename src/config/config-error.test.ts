@@ -61,7 +61,7 @@ describe('config errors name the path and the fix', () => {
     ]);
     expect(issuesOf(`servr: {}\n${withModels('  m: openai\n')}`)[0]).toEqual({
       path: '',
-      message: 'unknown key "servr" (did you mean "server"?); the keys allowed here are: server, providers, models, store, ledger, resilience, auth, limits, budgets, rate_limits',
+      message: 'unknown key "servr" (did you mean "server"?); the keys allowed here are: server, providers, models, store, ledger, resilience, auth, limits, budgets, rate_limits, cache',
     });
   });
 

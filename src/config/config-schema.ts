@@ -12,6 +12,7 @@ import {
 } from './config-fields.js';
 import { authSchema } from './auth-schema.js';
 import { budgetsSchema, limitsSchema, rateLimitsSchema } from './limits-schema.js';
+import { cacheSchema } from './cache-schema.js';
 import { loadBalancingSchema, modelResilienceFields, resilienceSchema, retrySchema, timeoutsSchema } from './resilience-schema.js';
 
 // The YAML shape (snake_case keys) and its normalisation to the camelCase `TollgateConfig`.
@@ -349,6 +350,7 @@ export function createConfigSchema(context: ConfigSchemaContext) {
       limits: limitsSchema,
       budgets: budgetsSchema,
       rate_limits: rateLimitsSchema,
+      cache: cacheSchema,
     },
     `write a mapping with at least providers: and models:, e.g. ${MINIMAL_EXAMPLE}`,
   ).transform(({ rate_limits: rateLimits, ...config }) => ({ ...config, rateLimits }));

@@ -95,6 +95,17 @@ interface ExpectedConfig {
     readonly tokensPerDay: number | undefined;
     readonly onStoreFailure: FailurePolicy | undefined;
   }>;
+  readonly cache: {
+    readonly exact:
+      | {
+          readonly ttlMs: number;
+          readonly scope: 'key' | 'team' | 'org' | 'global';
+          readonly maxEntries: number;
+          readonly maxBytes: number;
+          readonly maxEntryBytes: number;
+        }
+      | undefined;
+  };
 }
 
 type FailurePolicy = 'fail-closed' | 'fail-open';
@@ -117,7 +128,7 @@ describe('TollgateConfig', () => {
 
   it('has exactly the documented keys at run time', () => {
     const config = parseConfig('providers: { openai: { kind: openai } }\nmodels: { m: openai }\n', { env: {}, baseDirectory: '/srv' });
-    expect(Object.keys(config)).toEqual(['server', 'providers', 'models', 'store', 'ledger', 'resilience', 'auth', 'limits', 'budgets', 'rateLimits']);
+    expect(Object.keys(config)).toEqual(['server', 'providers', 'models', 'store', 'ledger', 'resilience', 'auth', 'limits', 'budgets', 'cache', 'rateLimits']);
     expect(Object.keys(config.providers[0] ?? {})).toEqual(['id', 'kind', 'baseUrl', 'apiKey', 'headers', 'timeoutMs', 'settings']);
     expect(Object.keys(config.models[0]?.deployments[0] ?? {})).toEqual(['provider', 'model', 'price', 'weight']);
   });

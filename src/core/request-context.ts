@@ -9,7 +9,29 @@ export interface RequestTags {
   readonly endpoint: string;
   /** A client session id (`x-tollgate-session`), for sticky routing; not stored in the ledger. */
   readonly session?: string | undefined;
+  /**
+   * The owner fields the virtual key itself carries (never the client's headers): what a tenant
+   * scope may be built from. Absent without a virtual key.
+   */
+  readonly keyOwner?: { readonly org: string | undefined; readonly team: string | undefined; readonly user: string | undefined } | undefined;
 }
+
+/** Per-request cache controls from `cache-control` and `x-tollgate-cache-namespace`. */
+export interface CacheDirectives {
+  /** Do not answer from the cache (the answer may still be stored). */
+  readonly noCache: boolean;
+  /** Do not store this answer. */
+  readonly noStore: boolean;
+  /** Only answer from an entry at most this old. */
+  readonly maxAgeMs: number | undefined;
+  /** A namespace inside the tenant's cache (default `default`). */
+  readonly namespace: string;
+}
+
+export const defaultCacheDirectives: CacheDirectives = Object.freeze({ noCache: false, noStore: false, maxAgeMs: undefined, namespace: 'default' });
+
+/** What the response cache did for a request (`x-tollgate-cache`, the ledger). */
+export type CacheOutcome = 'none' | 'bypass' | 'miss' | 'hit' | 'semantic-hit';
 
 /**
  * Per-request facts shared by the stages of one request. Typed fields only: no string-keyed bag.
@@ -47,6 +69,9 @@ export interface RequestContext {
   servingDeployment: string | null;
   /** Response headers the limits stage sets: `x-ratelimit-*` and `x-tollgate-budget-*`. */
   readonly limitHeaders: Record<string, string>;
+  readonly cacheDirectives: CacheDirectives;
+  /** Set by the cache stage; attempts record it in the ledger. */
+  cacheOutcome: CacheOutcome;
 }
 
 /** What the edge needs to know about each attempt once it settled (for headers and logs). */
@@ -64,9 +89,22 @@ export interface AttemptSummary {
 }
 
 export function createRequestContext(
-  fields: Omit<RequestContext, 'warnings' | 'attempts' | 'attemptsStarted' | 'route' | 'routeReason' | 'servingDeployment' | 'limitHeaders'>,
+  fields: Omit<RequestContext, 'warnings' | 'attempts' | 'attemptsStarted' | 'route' | 'routeReason' | 'servingDeployment' | 'limitHeaders' | 'cacheDirectives' | 'cacheOutcome'> & {
+    readonly cacheDirectives?: CacheDirectives;
+  },
 ): RequestContext {
-  return { ...fields, warnings: [], attempts: [], attemptsStarted: 0, route: 'primary', routeReason: null, servingDeployment: null, limitHeaders: {} };
+  return {
+    cacheDirectives: defaultCacheDirectives,
+    ...fields,
+    warnings: [],
+    attempts: [],
+    attemptsStarted: 0,
+    route: 'primary',
+    routeReason: null,
+    servingDeployment: null,
+    limitHeaders: {},
+    cacheOutcome: 'none',
+  };
 }
 
 /** Claims the next 1-based attempt number for this request. */

@@ -13,6 +13,8 @@ export interface GatewayPipelineParts {
   readonly dispatch: ModelCall;
   /** Rate limits and budgets: reserve before the call, settle after (absent when none are configured). */
   readonly limits?: Stage | undefined;
+  /** The exact response cache (absent unless configured); after limits, so a hit has passed them. */
+  readonly cache?: Stage | undefined;
 }
 
 /**
@@ -24,5 +26,6 @@ export interface GatewayPipelineParts {
 export function composeGatewayPipeline(parts: GatewayPipelineParts): ModelCall {
   const stages: Stage[] = [];
   if (parts.limits !== undefined) stages.push(parts.limits);
+  if (parts.cache !== undefined) stages.push(parts.cache);
   return composeStages(stages, parts.dispatch);
 }

@@ -27,6 +27,10 @@ import type { BudgetEngine } from '../pipeline/budget/budget-engine.js';
 import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
 import { buildLimits } from './build-limits.js';
+import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
+import type { ResponseCacheStore } from '../stores/response-cache-store.js';
+import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
+import { createRedisResponseCacheStore } from '../stores/cache/redis-response-cache-store.js';
 import type { BreakerRecord } from '../pipeline/circuit-breaker/breaker-record.js';
 import type { CircuitBreakerStore } from '../pipeline/circuit-breaker/circuit-breaker-store.js';
 import { createRedisSharedRecordStore } from '../stores/redis/redis-shared-record-store.js';
@@ -193,7 +197,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock,
     logger,
   });
-  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage });
+  const responseCache = openResponseCache(config, stores);
+  const cache =
+    responseCache === undefined || config.cache.exact === undefined
+      ? undefined
+      : exactCacheStage({
+          store: responseCache,
+          ttlMs: config.cache.exact.ttlMs,
+          scope: config.cache.exact.scope,
+          recorder: { deployment: exactCacheDeployment, costCalculator, ledger: ledgerWriter, clock },
+          clock,
+          logger,
+        });
+  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache });
   const embeddings = createEmbeddingDispatchCall(embeddingModels);
 
   return {
@@ -217,6 +233,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await ledgerWriter.close();
       await alerts.drain();
       await breakerStore?.close?.();
+      await responseCache?.close();
       if (ownsStores) await stores.close();
       if (ownsDispatcher) await dispatcher.close();
     },
@@ -245,6 +262,19 @@ function sharedBreakerStore(
   });
 }
 
+/** Where exact-cache hits are recorded in the ledger (free; the row carries the cost avoided). */
+const exactCacheDeployment = { providerId: 'tollgate', providerKind: 'cache', upstreamModel: 'exact-cache', pricingProviderId: undefined };
+
+/** The exact cache's store: in process for the embedded default, Redis (shared) in scale-out. */
+function openResponseCache(config: TollgateConfig, stores: GatewayStores): ResponseCacheStore | undefined {
+  const exact = config.cache.exact;
+  if (exact === undefined) return undefined;
+  if (stores.redis !== undefined && config.store.kind === 'scale-out') {
+    return createRedisResponseCacheStore({ redis: stores.redis, keyPrefix: `${config.store.redisKeyPrefix}:cache:`, maxEntryBytes: exact.maxEntryBytes, ownsConnection: false });
+  }
+  return createMemoryResponseCacheStore({ maxEntries: exact.maxEntries, maxBytes: exact.maxBytes, maxEntryBytes: exact.maxEntryBytes });
+}
+
 /** Where FAQ answers are recorded in the ledger. */
 const staticAnswerDeployment = { providerId: 'tollgate', providerKind: 'static', upstreamModel: 'tollgate-faq', pricingProviderId: undefined };
 
@@ -254,7 +284,10 @@ function definedFields<T extends object>(value: T): Partial<{ [K in keyof T]: Ex
 
 /** Config prices (USD per MTok) as the cost calculator's integer-nano prices. */
 function toCalculatorOverrides(config: TollgateConfig): Map<string, ModelPrice | 'free'> {
-  const overrides = new Map<string, ModelPrice | 'free'>([[`${staticAnswerDeployment.providerId}/${staticAnswerDeployment.upstreamModel}`, 'free']]);
+  const overrides = new Map<string, ModelPrice | 'free'>([
+    [`${staticAnswerDeployment.providerId}/${staticAnswerDeployment.upstreamModel}`, 'free'],
+    [`${exactCacheDeployment.providerId}/${exactCacheDeployment.upstreamModel}`, 'free'],
+  ]);
   for (const [key, price] of collectPriceOverrides(config.models)) overrides.set(key, 'free' in price ? 'free' : priceFromUsdPerMTok(price));
   return overrides;
 }

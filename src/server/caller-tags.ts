@@ -24,5 +24,6 @@ export async function authenticatedTags(
     org: caller.org ?? tags.org,
     team: caller.team ?? tags.team,
     user: caller.user ?? tags.user,
+    keyOwner: caller.virtualKeyId === undefined ? undefined : { org: caller.org, team: caller.team, user: caller.user },
   };
 }

@@ -26,6 +26,8 @@ export interface AttemptOutcome {
   readonly reportedModel?: string | undefined;
   readonly error: TollgateError | undefined;
   readonly ttftMs: number | null;
+  /** For an answer served from the response cache: what it was and what it saved. */
+  readonly cache?: { readonly status: 'hit' | 'semantic-hit'; readonly similarity: number | null; readonly costAvoidedNanos: number };
 }
 
 /**
@@ -107,14 +109,14 @@ export function settleAttempt(
     costNanos,
     priceUnknown,
     priceSource,
-    costAvoidedNanos: 0,
+    costAvoidedNanos: outcome.cache?.costAvoidedNanos ?? 0,
     latencyMs: Math.round(latencyMs * 1000) / 1000,
     ttftMs: outcome.ttftMs,
     status,
     httpStatus: error === undefined ? 200 : error.upstream?.status ?? null,
     errorCode: error?.code ?? null,
-    cacheStatus: null,
-    cacheSimilarity: null,
+    cacheStatus: outcome.cache?.status ?? (context.cacheOutcome === 'none' ? null : context.cacheOutcome),
+    cacheSimilarity: outcome.cache?.similarity ?? null,
     route: context.route,
     routeReason: context.routeReason,
     // Every warning the request has gathered so far (adapters add theirs before the attempt settles).

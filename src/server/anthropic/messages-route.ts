@@ -1,3 +1,4 @@
+import { readCacheDirectives } from '../read-cache-directives.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../core/clock.js';
 import { toTollgateError } from '../../core/errors.js';
@@ -53,6 +54,7 @@ export function messagesRoute(options: MessagesRouteOptions) {
         stream: body.stream === true,
         receivedAt: clock.now(),
         receivedAtMonotonic,
+        cacheDirectives: readCacheDirectives(request.headers),
       });
       context.warnings.push(...warnings);
       const signal = clientDisconnectSignal(response);

@@ -1,3 +1,4 @@
+import { readCacheDirectives } from '../read-cache-directives.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../core/clock.js';
 import { toTollgateError } from '../../core/errors.js';
@@ -45,6 +46,7 @@ export function chatCompletionsRoute(options: ChatCompletionsRouteOptions) {
         stream: body.stream === true,
         receivedAt: clock.now(),
         receivedAtMonotonic,
+        cacheDirectives: readCacheDirectives(request.headers),
       });
       const signal = clientDisconnectSignal(response);
       const modelRequest: ModelRequest = { body, rawBody: bytes, context, signal };

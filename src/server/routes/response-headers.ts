@@ -31,7 +31,7 @@ export function tollgateHeaders(context: RequestContext, clock: Clock, measuredO
     'x-tollgate-overhead-ms': (measuredOverheadMs ?? overheadMs(context, clock)).toFixed(3),
     // The route of the latest attempt, which is the one answering (a stream's attempt settles after the headers).
     'x-tollgate-route': context.route,
-    'x-tollgate-cache': 'none',
+    'x-tollgate-cache': context.cacheOutcome,
     ...context.limitHeaders,
   };
   const last = context.attempts[context.attempts.length - 1];
