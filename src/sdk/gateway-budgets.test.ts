@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NANOS_PER_USD } from '../core/money.js';
 import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.js';
+import { boundInputTokens, estimateInputTokens } from '../pricing/estimate-input-tokens.js';
 
 const USD = NANOS_PER_USD;
 // $100 per million output tokens and free input: 1,000 max_tokens is a worst case of exactly $0.10.
@@ -82,6 +83,14 @@ describe('budgets on the embedded default (SQLite counters)', () => {
     await expect(other.chat.completions.create({ model: 'dear', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
     // A smaller max_tokens fits in what remains.
     await expect(client.chat.completions.create({ model: 'dear', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] })).resolves.toBeDefined();
+  });
+
+  it('counts a short prompt exactly when its cheap bound would be refused', async () => {
+    const body = { model: 'gpt-4o-mini', max_tokens: 50, messages: [{ role: 'user' as const, content: 'Give me one sentence about the sea.' }] };
+    const exact = estimateInputTokens(body);
+    expect(boundInputTokens(body)).toBeGreaterThan(exact);
+    harness = await startGatewayHarness({ extraYaml: `budgets:\n  - { scope: { team: exact }, limit_tokens: ${exact + 50}, window: daily }` });
+    await expect(teamClient(harness, 'exact').chat.completions.create(body)).resolves.toBeDefined();
   });
 
   it('refuses a model without a price when a USD budget applies, and passes it when none does', async () => {

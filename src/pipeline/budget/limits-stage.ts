@@ -38,7 +38,13 @@ export interface LimitsStageOptions {
    * deployment and fallback that may serve it; `undefined` when one of them has no known price.
    */
   readonly priceCeiling: (model: string, inputTokens: number, outputTokens: number) => number | undefined;
+  /** A cheap upper bound on the input tokens, used for every reservation first. */
   readonly countInputTokens: (body: ChatRequestBody) => number;
+  /**
+   * The exact count, used only when a reservation made with the bound is refused (so a request
+   * near a limit is judged on its real size, and every other request skips the tokeniser).
+   */
+  readonly exactInputTokens?: (body: ChatRequestBody) => number;
   /** Output tokens reserved when a request sets no `max_tokens`. */
   readonly defaultMaxTokens: number;
   readonly onStoreFailure: StoreFailurePolicy;
@@ -114,12 +120,21 @@ export function limitsStage(options: LimitsStageOptions) {
     const startAttempt = context.attempts.length;
     const countsMoney = budgets.some((budget) => budget.unit === 'nanos');
     const countsTokens = countsMoney || budgets.some((budget) => budget.unit === 'tokens') || rateBudgets.some((budget) => budget.unit === 'tokens');
-    const inputTokens = countsTokens ? options.countInputTokens(body) : 0;
+    let inputTokens = countsTokens ? options.countInputTokens(body) : 0;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? options.defaultMaxTokens;
-    const tokenBound = inputTokens + maxTokens;
+    let refined = !countsTokens || options.exactInputTokens === undefined;
+    /** Replaces the bound with the exact count once; true when that made the request smaller. */
+    const refine = (): boolean => {
+      if (refined) return false;
+      refined = true;
+      const exact = (options.exactInputTokens as (body: ChatRequestBody) => number)(body);
+      if (exact >= inputTokens) return false;
+      inputTokens = exact;
+      return true;
+    };
 
     const rateId = `${context.requestId}:rate`;
-    const rateHeld = rateBudgets.length > 0 && (await reserveRates(rateId, rateBudgets, tokenBound, request));
+    const rateHeld = rateBudgets.length > 0 && (await reserveRates(rateId, rateBudgets, () => inputTokens + maxTokens, refine, request));
 
     let target = body.model;
     let budgetHeld = false;
@@ -130,12 +145,13 @@ export function limitsStage(options: LimitsStageOptions) {
           budgets = target === body.model ? budgets : applicableBudgets(allBudgetRules, requestScopes(context, target, options.models.get(target)?.providers ?? []));
           const nanos = countsMoney ? options.priceCeiling(target, inputTokens, maxTokens) : 0;
           if (nanos === undefined) throw unpricedError(target, budgets);
-          const outcome = await guarded('budget', budgets, () => engine.reserve(context.requestId, budgets, { nanos, tokens: tokenBound, requests: 1 }));
+          const outcome = await guarded('budget', budgets, () => engine.reserve(context.requestId, budgets, { nanos, tokens: inputTokens + maxTokens, requests: 1 }));
           if (outcome === 'fail-open') break;
           if (outcome.ok) {
             budgetHeld = true;
             break;
           }
+          if (refine()) continue;
           const cheapest = model.budgetTiers[model.budgetTiers.length - 1]?.model;
           // The engine hands back the very definition it was given, here a rule.
           const rejecting = outcome.budget as BudgetRule;
@@ -170,8 +186,17 @@ export function limitsStage(options: LimitsStageOptions) {
     };
   }
 
-  async function reserveRates(rateId: string, rateBudgets: readonly RateBudget[], tokenBound: number, request: ModelRequest): Promise<boolean> {
-    const outcome = await guarded('rate-limit', rateBudgets, () => engine.reserve(rateId, rateBudgets, { nanos: 0, tokens: tokenBound, requests: 1 }));
+  async function reserveRates(
+    rateId: string,
+    rateBudgets: readonly RateBudget[],
+    tokenBound: () => number,
+    refine: () => boolean,
+    request: ModelRequest,
+  ): Promise<boolean> {
+    let outcome = await guarded('rate-limit', rateBudgets, () => engine.reserve(rateId, rateBudgets, { nanos: 0, tokens: tokenBound(), requests: 1 }));
+    if (outcome !== 'fail-open' && !outcome.ok && outcome.budget.unit === 'tokens' && refine()) {
+      outcome = await guarded('rate-limit', rateBudgets, () => engine.reserve(rateId, rateBudgets, { nanos: 0, tokens: tokenBound(), requests: 1 }));
+    }
     if (outcome === 'fail-open') return false;
     if (!outcome.ok) {
       const rejected = rateBudgets.find((budget) => budget.id === outcome.budget.id) as RateBudget;
