@@ -16,6 +16,8 @@ Usage:
   tollgate keys create --config FILE --models a,b|* [--name N] [--team T] [--user U] [--org O] [--expires 30d]
   tollgate keys list --config FILE | keys revoke --config FILE <id>
                                                          virtual keys (the secret is shown once)
+  tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json]
+                                                         semantic-cache threshold from labeled pairs (CSV text,text,label)
   tollgate help                                          this text
 `;
 
@@ -55,6 +57,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
           allowPositionals: true,
         });
         return await keysCommand(action, values as Flags, positionals);
+      }
+      case 'cache': {
+        const { cacheCalibrateCommand } = await import('./cache-calibrate-command.js');
+        const [action, ...cacheArgs] = rest;
+        if (action !== 'calibrate') throw new Error('usage: tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json]');
+        return await cacheCalibrateCommand(parseFlags(cacheArgs, { pairs: 'string', 'target-precision': 'string', format: 'string' }));
       }
       case undefined:
       case 'help':

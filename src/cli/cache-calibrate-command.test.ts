@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
+
+const entry = fileURLToPath(new URL('./tollgate-entry.ts', import.meta.url));
+const qqpPath = '/work/shared/data/cache/qqp-val.csv';
+const qqpPresent = existsSync(qqpPath);
+
+function tollgate(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', entry, ...args], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : Number((error as { code?: number }).code ?? 1), stdout, stderr }),
+    );
+  });
+}
+
+interface CalibrationJson {
+  pairs: number;
+  duplicates: number;
+  chosen: { threshold: number; hits: number; correctHits: number; precision: number } | null;
+  defaultThreshold: { threshold: number; hits?: number; precision?: number };
+  rows: { threshold: number }[];
+}
+
+const subjects = ['nginx', 'a Postgres replica', 'the CI runner', 'two-factor login', 'a Redis cluster', 'the VPN client', 'SSH keys', 'a cron job'];
+const actions = ['configure', 'debug', 'monitor', 'back up', 'secure'];
+const unrelated = ['Write a haiku about autumn leaves', 'Who painted the Mona Lisa?', 'Suggest a vegetarian lasagna recipe', 'Explain photosynthesis to a child', 'Plan a weekend trip to Lisbon'];
+
+describe('tollgate cache calibrate', () => {
+  let directory: string;
+  let pairsPath: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'tollgate-calibrate-'));
+    pairsPath = join(directory, 'pairs.csv');
+    // 40 pairs of the same prompt (quoted, with commas and doubled quotes), labeled duplicate, and
+    // 40 pairs of unrelated prompts, labeled not: every threshold in the sweep is exact.
+    const rows = ['question1,question2,is_duplicate'];
+    for (const subject of subjects) {
+      for (const action of actions) {
+        const prompt = `"How do I ${action} ${subject}, step by step, in ""production""?"`;
+        rows.push(`${prompt},${prompt},1`);
+        rows.push(`${prompt},${unrelated[rows.length % unrelated.length]},0`);
+      }
+    }
+    writeFileSync(pairsPath, `${rows.join('\n')}\n`);
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('prints the sweep and the chosen threshold as a table', async () => {
+    const result = await tollgate(['cache', 'calibrate', '--pairs', pairsPath]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('80 pairs, 40 duplicates (labels 0/1, 1 is a duplicate)');
+    expect(result.stdout).toMatch(/^threshold +hits +precision +recall +hit rate$/m);
+    expect(result.stdout).toMatch(/^ {4}0\.500 +40 +1\.0000 +100\.0% +50\.0% +← chosen$/m);
+    expect(result.stdout).toMatch(/^ {4}0\.750 +40 +1\.0000/m);
+    expect(result.stdout).toContain('chosen threshold: 0.500: precision 1.0000 (40 of 40 hits), recall 100.0% of duplicates, hit rate 50.0% of all pairs');
+    expect(result.stdout).toContain(`default threshold (DEFAULT_SEMANTIC_THRESHOLD): ${DEFAULT_SEMANTIC_THRESHOLD.toFixed(3)}: precision 1.0000`);
+  });
+
+  it('prints every row as JSON', async () => {
+    const result = await tollgate(['cache', 'calibrate', '--pairs', pairsPath, '--format', 'json', '--target-precision', '0.95']);
+    expect(result.code).toBe(0);
+    const calibration = JSON.parse(result.stdout) as CalibrationJson & { targetPrecision: number };
+    expect(calibration).toMatchObject({ pairs: 80, duplicates: 40, targetPrecision: 0.95, chosen: { threshold: 0.5, hits: 40, precision: 1 } });
+    expect(calibration.rows).toHaveLength(101);
+    expect(calibration.defaultThreshold).toMatchObject({ threshold: DEFAULT_SEMANTIC_THRESHOLD, hits: 40 });
+  });
+
+  it('names what is wrong: a missing file, a malformed row, a bad flag', async () => {
+    const malformedPath = join(directory, 'malformed.csv');
+    writeFileSync(malformedPath, 'q1,q2,label\na,b,1\nc,d\n');
+    const [missing, malformed, precision, format, unknown, noPairs, noAction] = await Promise.all([
+      tollgate(['cache', 'calibrate', '--pairs', join(directory, 'absent.csv')]),
+      tollgate(['cache', 'calibrate', '--pairs', malformedPath]),
+      tollgate(['cache', 'calibrate', '--pairs', pairsPath, '--target-precision', '99']),
+      tollgate(['cache', 'calibrate', '--pairs', pairsPath, '--format', 'xml']),
+      tollgate(['cache', 'calibrate', '--pairs', pairsPath, '--bogus']),
+      tollgate(['cache', 'calibrate']),
+      tollgate(['cache', 'purge']),
+    ]);
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/--pairs: no such file ".*absent\.csv"/);
+    expect(malformed.stderr).toContain('malformed.csv: line 3: expected 3 fields (text,text,label), found 2');
+    expect(precision.stderr).toContain('--target-precision: expected a number above 0 and at most 1, e.g. 0.99, got "99"');
+    expect(format.stderr).toContain('--format: expected "table" or "json", got "xml"');
+    expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(noPairs.stderr).toContain('--pairs is required');
+    expect(noAction.stderr).toContain('usage: tollgate cache calibrate --pairs FILE');
+    for (const result of [malformed, precision, format, unknown, noPairs, noAction]) expect(result.code).toBe(1);
+  });
+
+  // The held-out measurement behind DEFAULT_SEMANTIC_THRESHOLD (see default-threshold.ts).
+  it.skipIf(!qqpPresent)(
+    qqpPresent
+      ? 'on qqp-val, the default threshold keeps the precision default-threshold.ts documents'
+      : `on qqp-val: skipped, ${qqpPath} is absent`,
+    async () => {
+      const result = await tollgate(['cache', 'calibrate', '--pairs', qqpPath, '--format', 'json', '--target-precision', '0.9']);
+      expect(result.code).toBe(0);
+      const calibration = JSON.parse(result.stdout) as CalibrationJson;
+      expect(calibration.defaultThreshold.threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);
+      expect(calibration.defaultThreshold.precision).toBeGreaterThanOrEqual(0.92);
+      expect(calibration.chosen?.threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);
+    },
+  );
+});
