@@ -7,6 +7,7 @@ export async function benchOverheadCommand(flags: Flags): Promise<number> {
     seconds: integerFlag(flags, 'seconds', 5, 1),
     concurrency: integerFlag(flags, 'concurrency', 32, 1),
     withLimits: flags['with-limits'] !== undefined,
+    withCache: flags['with-cache'] !== undefined,
     write: (text) => process.stdout.write(text),
   });
   return 0;

@@ -11,7 +11,8 @@ Usage:
   tollgate simulate [--port N] [--host H] [--accept-any-model]
                                                          run the provider simulator (a test instrument)
   tollgate demo [--requests N] [--concurrency N]         simulator + gateway + sample workload + report
-  tollgate bench-overhead [--seconds N] [--with-limits]  measure the gateway's added latency
+  tollgate bench-overhead [--seconds N] [--with-limits] [--with-cache]
+                                                        measure the gateway's added latency
   tollgate bench-failover [--requests N] [--ttft-ms N]   failover success rate and added time to first token
   tollgate keys create --config FILE --models a,b|* [--name N] [--team T] [--user U] [--org O] [--expires 30d]
   tollgate keys list --config FILE | keys revoke --config FILE <id>
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
       case 'bench-overhead': {
         const { benchOverheadCommand } = await import('./bench-overhead-command.js');
-        return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string', 'with-limits': 'boolean' }));
+        return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string', 'with-limits': 'boolean', 'with-cache': 'boolean' }));
       }
       case 'bench-failover': {
         const { benchFailoverCommand } = await import('./bench-failover-command.js');

@@ -12,6 +12,8 @@ export interface OverheadBenchmarkOptions {
   readonly concurrency: number;
   /** Configure a budget and a rate limit that apply to every request (`--with-limits`). */
   readonly withLimits?: boolean;
+  /** Turn on the exact cache (global scope), so every request after the first is a hit (`--with-cache`). */
+  readonly withCache?: boolean;
   readonly write: (text: string) => void;
 }
 
@@ -19,13 +21,14 @@ const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const benchProcess = fileURLToPath(new URL(`./bench-process${extension}`, import.meta.url));
 const cliMain = fileURLToPath(new URL(`../../../bin/tollgate.js`, import.meta.url));
 
-const requestBody = JSON.stringify({
+/** The request every run sends; with the cache on, room for a complete answer (a `length`-cut one is never cached). */
+const requestBodyFor = (withCache: boolean) => JSON.stringify({
   model: 'gpt-4o-mini',
   messages: [
     { role: 'system', content: 'You are a concise assistant.' },
     { role: 'user', content: 'Give me one sentence about the sea.' },
   ],
-  max_tokens: 32,
+  max_tokens: withCache ? 1000 : 32,
   seed: 7,
 });
 
@@ -57,7 +60,7 @@ export async function runOverheadBenchmark(options: OverheadBenchmarkOptions): P
     const configPath = join(directory, 'tollgate.yaml');
     writeFileSync(
       configPath,
-      `providers:\n  openai: { kind: openai, base_url: "${simulator.url}", api_key: sk-bench }\nmodels:\n  gpt-4o-mini: openai\nstore: ${process.env["TOLLGATE_BENCH_STORE"] ?? "{ kind: sqlite, path: ./ledger.db }"}\n${options.withLimits ? benchLimitsYaml : ''}`,
+      `providers:\n  openai: { kind: openai, base_url: "${simulator.url}", api_key: sk-bench }\nmodels:\n  gpt-4o-mini: openai\nstore: ${process.env["TOLLGATE_BENCH_STORE"] ?? "{ kind: sqlite, path: ./ledger.db }"}\n${options.withLimits ? benchLimitsYaml : ''}${options.withCache ? 'cache: { exact: { scope: global } }\n' : ''}`,
     );
     const gateway = await spawnReadyProcess([cliMain, 'serve', '--config', configPath, '--port', '0'], { env: { ...process.env, NODE_ENV: 'production' } });
     processes.push(gateway);
@@ -72,7 +75,7 @@ export async function runOverheadBenchmark(options: OverheadBenchmarkOptions): P
     const useWrk = await wrkAvailable();
     let gatewayWarmupRequests = 0;
     const measure = async (url: string, concurrency: number): Promise<WrkResult> => {
-      const load = { url, body: requestBody, headers: { authorization: 'Bearer sk-bench' }, concurrency };
+      const load = { url, body: requestBodyFor(options.withCache === true), headers: { authorization: 'Bearer sk-bench' }, concurrency };
       if (useWrk) {
         const warmup = await runWrk({ ...load, seconds: 1, scriptDirectory: directory });
         if (url.startsWith(gateway.url)) gatewayWarmupRequests += warmup.requests;
@@ -121,10 +124,12 @@ export async function runOverheadBenchmark(options: OverheadBenchmarkOptions): P
     processes.pop();
     const store = openSqliteLedgerStore({ path: join(directory, 'ledger.db') });
     const report = await store.report({});
+    const cacheHits = options.withCache === true ? (await store.list({ limit: 1_000_000 })).filter((row) => row.cacheStatus === 'hit').length : 0;
     await store.close();
     const completed = gatewayRequests + gatewayWarmupRequests;
     write(
-      `tollgate exited ${String(exitCode)} after SIGTERM; ledger: ${report.totals.attempts} rows, ${report.totals.attempts - report.totals.errors} ok ` +
+      `tollgate exited ${String(exitCode)} after SIGTERM; ledger: ${report.totals.attempts} rows, ${report.totals.attempts - report.totals.errors} ok` +
+        `${options.withCache === true ? `, ${cacheHits} exact-cache hits` : ''} ` +
         `(wrk counted ${useWrk ? completed : `${gatewayRequests} measured`} completed responses; any difference is requests still in flight when a run ended)\n`,
     );
   } finally {
