@@ -11,6 +11,7 @@ Usage:
   tollgate simulate [--port N] [--host H] [--accept-any-model]
                                                          run the provider simulator (a test instrument)
   tollgate demo [--requests N] [--concurrency N]         simulator + gateway + sample workload + report
+  tollgate bench-semantic [--entries N] [--lookups N]    semantic cache lookups against a large index
   tollgate bench-overhead [--seconds N] [--with-limits] [--with-cache]
                                                         measure the gateway's added latency
   tollgate bench-failover [--requests N] [--ttft-ms N]   failover success rate and added time to first token
@@ -43,6 +44,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       case 'bench-overhead': {
         const { benchOverheadCommand } = await import('./bench-overhead-command.js');
         return await benchOverheadCommand(parseFlags(rest, { seconds: 'string', concurrency: 'string', 'with-limits': 'boolean', 'with-cache': 'boolean' }));
+      }
+      case 'bench-semantic': {
+        const { benchSemanticCommand } = await import('./bench-semantic-command.js');
+        return await benchSemanticCommand(parseFlags(rest, { entries: 'string', lookups: 'string' }));
       }
       case 'bench-failover': {
         const { benchFailoverCommand } = await import('./bench-failover-command.js');

@@ -27,9 +27,25 @@ const exactCacheSchema = strictMapping(
   maxEntryBytes: exact.max_entry_bytes,
 }));
 
+const semanticCacheSchema = strictMapping(
+  {
+    models: z.array(z.string().min(1), { error: 'write the logical models to answer from similar prompts, e.g. models: [gpt-4o-mini]' }).min(1, {
+      error: 'write at least one model, e.g. models: [gpt-4o-mini]',
+    }),
+    threshold: z.number({ error: 'write a cosine similarity from 0.5 to 1, e.g. threshold: 0.99 (see tollgate cache calibrate)' }).min(0.5).max(1).optional(),
+    max_entries: integerField({ minimum: 1, fix: 'write how many prompts to index, e.g. max_entries: 100000' }).default(100_000),
+  },
+  'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
+).transform((semantic) => ({ models: semantic.models, threshold: semantic.threshold, maxEntries: semantic.max_entries }));
+
 export const cacheSchema = strictMapping(
-  { exact: exactCacheSchema.optional() },
+  { exact: exactCacheSchema.optional(), semantic: semanticCacheSchema.optional() },
   'write cache: { exact: { ttl_ms: 3600000, scope: key } }, or leave cache out',
 )
-  .transform((cache) => ({ exact: cache.exact }))
+  .superRefine((cache, context) => {
+    if (cache.semantic !== undefined && cache.exact === undefined) {
+      context.addIssue({ code: 'custom', path: ['semantic'], message: 'the semantic cache serves answers the exact cache stores; add exact: {} (or exact: { ttl_ms: …, scope: … }) beside it' });
+    }
+  })
+  .transform((cache) => ({ exact: cache.exact, semantic: cache.semantic }))
   .prefault({});

@@ -105,6 +105,7 @@ interface ExpectedConfig {
           readonly maxEntryBytes: number;
         }
       | undefined;
+    readonly semantic: { readonly models: readonly string[]; readonly threshold: number | undefined; readonly maxEntries: number } | undefined;
   };
 }
 

@@ -28,6 +28,9 @@ import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
 import { buildLimits } from './build-limits.js';
 import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
+import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
+import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
+import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
 import type { ResponseCacheStore } from '../stores/response-cache-store.js';
 import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
 import { createRedisResponseCacheStore } from '../stores/cache/redis-response-cache-store.js';
@@ -208,6 +211,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           recorder: { deployment: exactCacheDeployment, costCalculator, ledger: ledgerWriter, clock },
           clock,
           logger,
+          semantic: semanticMatcherFor(config, resilientModels),
         });
   const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache });
   const embeddings = createEmbeddingDispatchCall(embeddingModels);
@@ -264,6 +268,20 @@ function sharedBreakerStore(
 
 /** Where exact-cache hits are recorded in the ledger (free; the row carries the cost avoided). */
 const exactCacheDeployment = { providerId: 'tollgate', providerKind: 'cache', upstreamModel: 'exact-cache', pricingProviderId: undefined };
+
+function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>): SemanticMatcher | undefined {
+  const semantic = config.cache.semantic;
+  if (semantic === undefined) return undefined;
+  for (const model of semantic.models) {
+    if (!models.has(model)) throw new Error(`cache.semantic.models: "${model}" is not a configured model. Write one of: ${[...models.keys()].join(', ')}.`);
+  }
+  return createSemanticMatcher({
+    embedder: createHashedNgramEmbedder(),
+    threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
+    models: new Set(semantic.models),
+    maxEntries: semantic.maxEntries,
+  });
+}
 
 /** The exact cache's store: in process for the embedded default, Redis (shared) in scale-out. */
 function openResponseCache(config: TollgateConfig, stores: GatewayStores): ResponseCacheStore | undefined {

@@ -10,6 +10,7 @@ import { splitIntoDeltas } from '../degradation/static-answer-call.js';
 import { settleAttempt, type AttemptRecorderOptions } from '../metering/attempt-recorder.js';
 import { canonicalRequestHash } from './canonical-request-key.js';
 import { createCompletionCollector } from './completion-from-parts.js';
+import type { SemanticMatcher, SemanticProbe } from './semantic/semantic-matcher.js';
 
 export type CacheScope = 'key' | 'team' | 'org' | 'global';
 
@@ -22,6 +23,15 @@ export interface ExactCacheStageOptions {
   readonly recorder: AttemptRecorderOptions;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Answers similar single-turn prompts from stored answers (off when absent). */
+  readonly semantic?: SemanticMatcher;
+}
+
+/** What a lookup found: an answer (and how close its prompt was), and the probe to index a new answer with. */
+interface Lookup {
+  readonly hit: CachedResponse | undefined;
+  readonly similarity: number | null;
+  readonly probe: SemanticProbe | undefined;
 }
 
 /** A hit costs nothing: every bucket is known and zero. */
@@ -46,23 +56,23 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
       async generate(request) {
         const key = cacheKey(request);
         if (key === undefined) return next.generate(request);
-        const hit = await lookUp(request, key);
-        if (hit !== undefined) return answerFrom(request, hit);
+        const found = await lookUp(request, key);
+        if (found.hit !== undefined) return answerFrom(request, found.hit, found.similarity);
         const startAttempt = request.context.attempts.length;
         const response = await next.generate(request);
         const body = response.rawBody ?? encoder.encode(JSON.stringify(response.body));
-        if (isReplayable(response.body)) remember(request, key, body, startAttempt, response);
+        if (isReplayable(response.body)) remember(request, key, body, startAttempt, response, found.probe);
         return response;
       },
 
       async stream(request) {
         const key = cacheKey(request);
         if (key === undefined) return next.stream(request);
-        const hit = await lookUp(request, key);
-        if (hit !== undefined) return replayFrom(request, hit);
+        const found = await lookUp(request, key);
+        if (found.hit !== undefined) return replayFrom(request, found.hit, found.similarity);
         const startAttempt = request.context.attempts.length;
         const upstream = await next.stream(request);
-        return { wireFormat: upstream.wireFormat, [Symbol.asyncIterator]: () => collected(upstream, request, key, startAttempt) };
+        return { wireFormat: upstream.wireFormat, [Symbol.asyncIterator]: () => collected(upstream, request, key, startAttempt, found.probe) };
       },
     };
   };
@@ -74,48 +84,74 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
       context.cacheOutcome = 'bypass';
       return undefined;
     }
-    return `t:${options.scope}:${encodeURIComponent(tenant)}|ns:${context.cacheDirectives.namespace}|${canonicalRequestHash(request.body)}`;
+    return `${tenantPrefix(context, tenant)}|${canonicalRequestHash(request.body)}`;
   }
 
-  async function lookUp(request: ModelRequest, key: string): Promise<CachedResponse | undefined> {
+  function tenantPrefix(context: RequestContext, tenant: string): string {
+    return `t:${options.scope}:${encodeURIComponent(tenant)}|ns:${context.cacheDirectives.namespace}`;
+  }
+
+  async function lookUp(request: ModelRequest, key: string): Promise<Lookup> {
     const { context } = request;
     context.cacheOutcome = 'miss';
-    if (context.cacheDirectives.noCache) return undefined;
+    const directives = context.cacheDirectives;
     try {
-      return await store.get(key, clock.now(), context.cacheDirectives.maxAgeMs);
+      if (!directives.noCache) {
+        const hit = await store.get(key, clock.now(), directives.maxAgeMs);
+        if (hit !== undefined) return { hit, similarity: null, probe: undefined };
+      }
+      const probe = await options.semantic?.probe(request.body, tenantPrefix(context, tenantOf(context, options.scope) as string), request.signal);
+      if (probe === undefined || directives.noCache) return { hit: undefined, similarity: null, probe };
+      // The best few candidates whose answers are still stored; one whose answer expired leaves the index.
+      for (const candidate of probe.candidates().slice(0, 3)) {
+        const hit = await store.get(candidate.exactKey, clock.now(), directives.maxAgeMs);
+        if (hit !== undefined) return { hit, similarity: candidate.similarity, probe: undefined };
+        probe.forget(candidate.id);
+      }
+      return { hit: undefined, similarity: null, probe };
     } catch (error) {
+      if (request.signal?.aborted === true) throw error;
       logger.warn('response cache unreachable; treating as a miss', { error: error instanceof Error ? error.message : String(error) });
-      return undefined;
+      return { hit: undefined, similarity: null, probe: undefined };
     }
   }
 
-  function recordHit(context: RequestContext, hit: CachedResponse): void {
-    context.cacheOutcome = 'hit';
+  function recordHit(context: RequestContext, hit: CachedResponse, similarity: number | null): void {
+    const status = similarity === null ? 'hit' : 'semantic-hit';
+    context.cacheOutcome = status;
     context.route = 'cache';
-    context.routeReason = `exact cache hit, stored ${new Date(hit.storedAt).toISOString()} from ${hit.servedBy}`;
+    context.routeReason = `${similarity === null ? 'exact' : `semantic (similarity ${similarity})`} cache hit, stored ${new Date(hit.storedAt).toISOString()} from ${hit.servedBy}`;
+    if (similarity !== null) context.limitHeaders['x-tollgate-cache-similarity'] = String(similarity);
     const attempt = startAttempt(context);
     settleAttempt(options.recorder, context, attempt, clock.now(), clock.monotonic(), {
       measured: { usage: zeroUsage, providerUsage: undefined },
       error: undefined,
       ttftMs: 0,
-      cache: { status: 'hit', similarity: null, costAvoidedNanos: hit.costNanos ?? 0 },
+      cache: { status, similarity, costAvoidedNanos: hit.costNanos ?? 0 },
     });
     context.servingDeployment = `cache (${hit.servedBy})`;
   }
 
-  function answerFrom(request: ModelRequest, hit: CachedResponse): ModelResponse {
-    recordHit(request.context, hit);
+  function answerFrom(request: ModelRequest, hit: CachedResponse, similarity: number | null): ModelResponse {
+    recordHit(request.context, hit, similarity);
     const body = JSON.parse(decoder.decode(hit.body)) as ChatCompletionBody;
     return { body, rawBody: hit.body, upstreamModel: 'exact-cache', usage: zeroUsage, providerUsage: undefined };
   }
 
-  function replayFrom(request: ModelRequest, hit: CachedResponse): ModelStream {
-    recordHit(request.context, hit);
+  function replayFrom(request: ModelRequest, hit: CachedResponse, similarity: number | null): ModelStream {
+    recordHit(request.context, hit, similarity);
     const body = JSON.parse(decoder.decode(hit.body)) as ChatCompletionBody;
     return { wireFormat: undefined, [Symbol.asyncIterator]: () => replayParts(body) };
   }
 
-  function remember(request: ModelRequest, key: string, body: Uint8Array, startAttempt: number, response: { readonly upstreamModel: string }): void {
+  function remember(
+    request: ModelRequest,
+    key: string,
+    body: Uint8Array,
+    startAttempt: number,
+    response: { readonly upstreamModel: string },
+    probe: SemanticProbe | undefined,
+  ): void {
     const { context } = request;
     if (context.cacheDirectives.noStore) return;
     const attempts = context.attempts.slice(startAttempt);
@@ -127,12 +163,15 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
       servedBy: last === undefined ? response.upstreamModel : `${last.providerId}/${last.upstreamModel}`,
       storedAt: clock.now(),
     };
-    store.set(key, entry, options.ttlMs, entry.storedAt).catch((error: unknown) =>
-      logger.warn('response cache write failed; the answer was served but not stored', { error: error instanceof Error ? error.message : String(error) }),
+    store.set(key, entry, options.ttlMs, entry.storedAt).then(
+      (stored) => {
+        if (stored) probe?.remember(key);
+      },
+      (error: unknown) => logger.warn('response cache write failed; the answer was served but not stored', { error: error instanceof Error ? error.message : String(error) }),
     );
   }
 
-  async function* collected(upstream: ModelStream, request: ModelRequest, key: string, startAttempt: number): AsyncGenerator<StreamPart> {
+  async function* collected(upstream: ModelStream, request: ModelRequest, key: string, startAttempt: number, probe: SemanticProbe | undefined): AsyncGenerator<StreamPart> {
     const collector = createCompletionCollector();
     for await (const part of upstream) {
       collector.add(part);
@@ -140,7 +179,7 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
     }
     // Only a stream read to its end (a consumer that stops early never gets here), without an error, becomes an entry.
     const completion = request.signal?.aborted === true ? undefined : collector.completion();
-    if (completion !== undefined) remember(request, key, encoder.encode(JSON.stringify(completion)), startAttempt, { upstreamModel: completion.model });
+    if (completion !== undefined) remember(request, key, encoder.encode(JSON.stringify(completion)), startAttempt, { upstreamModel: completion.model }, probe);
   }
 }
 

@@ -1,0 +1,91 @@
+import type { ChatMessage, ChatRequestBody } from '../../../core/chat-request.js';
+import { canonicalRequestHash } from '../canonical-request-key.js';
+import type { Embedder } from './embedder.js';
+import { polarityConflict } from './polarity-guard.js';
+import { createSimilarityIndex } from './similarity-index.js';
+
+export interface SemanticMatcherOptions {
+  readonly embedder: Embedder;
+  /** Cosine similarity from which a prompt counts as the same question (see `tollgate cache calibrate`). */
+  readonly threshold: number;
+  /** Logical models answered from similar prompts; every other model is exact-only. */
+  readonly models: ReadonlySet<string>;
+  readonly maxEntries: number;
+}
+
+/** A request prepared for the semantic cache: its partition, its prompt and that prompt's vector. */
+export interface SemanticProbe {
+  /** Entries that may answer it, best first: same partition, similar enough, no polarity conflict. */
+  candidates(): ReadonlyArray<{ readonly id: number; readonly exactKey: string; readonly similarity: number }>;
+  /** Indexes this request's prompt as an answer stored under `exactKey`. */
+  remember(exactKey: string): void;
+  /** Drops an entry whose answer is gone from the store. */
+  forget(id: number): void;
+}
+
+interface IndexedAnswer {
+  readonly partition: string;
+  readonly exactKey: string;
+}
+
+/**
+ * The semantic cache's matching: single-turn prompts only (system messages allowed, no earlier
+ * assistant or tool turns), compared within a partition holding everything else about the
+ * request (tenant, namespace, model, system prompt, every parameter), so only the wording of the
+ * question may differ. A candidate must reach the threshold and pass the polarity guard ("turn it
+ * on" never answers "turn it off"). Answers themselves live in the exact cache's store; the index
+ * maps prompts to their exact keys.
+ */
+export function createSemanticMatcher(options: SemanticMatcherOptions) {
+  const index = createSimilarityIndex<IndexedAnswer>({ dimensions: options.embedder.dimensions, maxEntries: options.maxEntries });
+
+  return {
+    /** `undefined` when the request cannot be answered semantically (model not enabled, not single-turn). */
+    async probe(body: ChatRequestBody, tenantPrefix: string, signal?: AbortSignal): Promise<SemanticProbe | undefined> {
+      if (!options.models.has(body.model)) return undefined;
+      const turn = singleTurn(body.messages);
+      if (turn === undefined) return undefined;
+      const partition = `${tenantPrefix}|${canonicalRequestHash({ ...body, messages: body.messages.map((message, at) => (at === turn.index ? { ...message, content: '' } : message)) })}`;
+      const [vector] = await options.embedder.embed([turn.text], signal);
+      if (vector === undefined) return undefined;
+      return {
+        candidates: () =>
+          index
+            .search(vector, options.threshold, (candidate) => candidate.value.partition === partition && !polarityConflict(turn.text, candidate.text))
+            .map((match) => ({ id: match.id, exactKey: match.value.exactKey, similarity: match.similarity })),
+        remember: (exactKey) => {
+          index.add({ vector, text: turn.text, value: { partition, exactKey } });
+        },
+        forget: (id) => index.remove(id),
+      };
+    },
+    size: () => index.size(),
+  };
+}
+
+export type SemanticMatcher = ReturnType<typeof createSemanticMatcher>;
+
+/** The one user message's text when the conversation is a single turn, with its position. */
+function singleTurn(messages: readonly ChatMessage[]): { readonly text: string; readonly index: number } | undefined {
+  let found: { text: string; index: number } | undefined;
+  for (const [index, message] of messages.entries()) {
+    if (message.role === 'system' || message.role === 'developer') continue;
+    if (message.role !== 'user' || found !== undefined) return undefined;
+    const text = textOf(message);
+    if (text === undefined) return undefined;
+    found = { text, index };
+  }
+  return found;
+}
+
+/** Plain text only: a prompt with images or files is never matched by similarity. */
+function textOf(message: ChatMessage): string | undefined {
+  if (typeof message.content === 'string') return message.content;
+  if (!Array.isArray(message.content)) return undefined;
+  let text = '';
+  for (const part of message.content as ReadonlyArray<{ readonly type?: unknown; readonly text?: unknown }>) {
+    if (part.type !== 'text' || typeof part.text !== 'string') return undefined;
+    text += part.text;
+  }
+  return text;
+}

@@ -1,0 +1,79 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayHarness, type GatewayHarness } from '../testing/gateway-harness.js';
+
+const masterKey = 'master-key-for-semantic-tests-01';
+
+describe('semantic cache: similar single-turn prompts, same tenant and parameters, no polarity conflict', () => {
+  let harness: GatewayHarness;
+  let client: OpenAI;
+  let otherTenant: OpenAI;
+
+  beforeAll(async () => {
+    harness = await startGatewayHarness({
+      extraYaml: [`auth: { master_key: ${masterKey} }`, 'cache: { exact: { scope: team }, semantic: { models: [gpt-4o-mini] } }'].join('\n'),
+    });
+    const key = async (team: string) =>
+      ((await (
+        await fetch(`${harness.url}/admin/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ allowed_models: null, team }),
+        })
+      ).json()) as { key: string }).key;
+    client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: await key('support'), maxRetries: 0 });
+    otherTenant = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: await key('sales'), maxRetries: 0 });
+  });
+  afterAll(async () => harness.close());
+
+  const ask = async (content: string, options: { model?: string; system?: string; on?: OpenAI } = {}) => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [...(options.system === undefined ? [] : [{ role: 'system' as const, content: options.system }]), { role: 'user', content }];
+    const { data, response } = await (options.on ?? client).chat.completions.create({ model: options.model ?? 'gpt-4o-mini', messages, max_tokens: 1000 }).withResponse();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { text: data.choices[0]?.message.content, cache: response.headers.get('x-tollgate-cache'), similarity: response.headers.get('x-tollgate-cache-similarity') };
+  };
+
+  it('answers a reworded question from the cache and reports the similarity', async () => {
+    const first = await ask('How do I reset my password?');
+    expect(first.cache).toBe('miss');
+    const reworded = await ask('how do i reset my password');
+    expect(reworded).toMatchObject({ cache: 'semantic-hit', text: first.text });
+    expect(Number(reworded.similarity)).toBeGreaterThanOrEqual(0.99);
+    const rows = await harness.ledgerRows();
+    const hit = rows.find((row) => row.cacheStatus === 'semantic-hit');
+    expect(hit).toMatchObject({ costNanos: 0, providerId: 'tollgate' });
+    expect(hit?.cacheSimilarity).toBeGreaterThanOrEqual(0.99);
+    expect(hit?.costAvoidedNanos).toBeGreaterThan(0);
+  });
+
+  it('never answers the opposite question, another tenant, another system prompt, or another model', async () => {
+    await ask('How do I turn on dark mode in the settings?');
+    expect((await ask('How do I turn off dark mode in the settings?')).cache).toBe('miss');
+    expect((await ask('how do i turn on dark mode in the settings', { on: otherTenant })).cache).toBe('miss');
+    expect((await ask('how do i turn on dark mode in the settings', { system: 'You are terse.' })).cache).toBe('miss');
+    expect((await ask('how do i turn on dark mode in the settings', { model: 'gpt-4o' })).cache).toBe('miss');
+    expect((await ask('How many items fit in 5 boxes?')).cache).toBe('miss');
+    expect((await ask('How many items fit in 6 boxes?')).cache).toBe('miss');
+  });
+
+  it('leaves multi-turn conversations to the exact cache', async () => {
+    const conversation = async (last: string) => {
+      const { response } = await client.chat.completions
+        .create({
+          model: 'gpt-4o-mini',
+          max_tokens: 1000,
+          messages: [
+            { role: 'user', content: 'Hello there' },
+            { role: 'assistant', content: 'Hi! How can I help?' },
+            { role: 'user', content: last },
+          ],
+        })
+        .withResponse();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return response.headers.get('x-tollgate-cache');
+    };
+    expect(await conversation('What is the capital of France?')).toBe('miss');
+    expect(await conversation('what is the capital of france')).toBe('miss');
+    expect(await conversation('What is the capital of France?')).toBe('hit');
+  });
+});
