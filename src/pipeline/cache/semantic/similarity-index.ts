@@ -38,6 +38,10 @@ export function createSimilarityIndex<Value>(options: SimilarityIndexOptions) {
   const buckets: Array<Map<number, Set<number>>> = Array.from({ length: bands }, () => new Map());
   // Insertion-ordered, so the first key is the oldest entry.
   const entries = new Map<number, { prompt: IndexedPrompt<Value>; bandKeys: number[] }>();
+  // Two unit vectors at cosine c differ in each sketch bit with probability arccos(c)/π; a
+  // candidate whose sketch differs in more bits than this is almost surely below the threshold
+  // and is skipped before its exact cosine is computed.
+  const maxDifferingBits = (threshold: number) => Math.ceil(bands * bitsPerBand * (Math.acos(Math.min(1, threshold)) / Math.PI) * 3 + 4);
   let nextId = 0;
 
   function bandKeysOf(vector: Float32Array): number[] {
@@ -84,24 +88,43 @@ export function createSimilarityIndex<Value>(options: SimilarityIndexOptions) {
 
     remove,
 
-    /** Candidates at or above `threshold`, best first, that `accept` lets through. */
-    search(vector: Float32Array, threshold: number, accept: (candidate: IndexedPrompt<Value>) => boolean = () => true): Array<SimilarityMatch<Value> & { readonly id: number }> {
+    /**
+     * Up to `limit` entries at or above `threshold` that `accept` lets through, best first.
+     * `accept` runs on the best candidates only, in order, until `limit` are accepted.
+     */
+    search(
+      vector: Float32Array,
+      threshold: number,
+      accept: (candidate: IndexedPrompt<Value>) => boolean = () => true,
+      limit = 3,
+    ): Array<SimilarityMatch<Value> & { readonly id: number }> {
+      const queryKeys = bandKeysOf(vector);
+      const allowedBits = maxDifferingBits(threshold);
       const seen = new Set<number>();
-      const matches: Array<SimilarityMatch<Value> & { readonly id: number }> = [];
-      bandKeysOf(vector).forEach((key, band) => {
+      const above: Array<{ entry: { prompt: IndexedPrompt<Value> }; similarity: number; id: number }> = [];
+      queryKeys.forEach((key, band) => {
         for (const id of buckets[band]?.get(key) ?? []) {
           if (seen.has(id)) continue;
           seen.add(id);
           const entry = entries.get(id);
           if (entry === undefined) continue;
+          let differing = 0;
+          for (let other = 0; other < bands; other += 1) differing += bitCount(((entry.bandKeys[other] as number) ^ (queryKeys[other] as number)) >>> 0);
+          if (differing > allowedBits) continue;
           let similarity = 0;
           const candidate = entry.prompt.vector;
           for (let index = 0; index < vector.length; index += 1) similarity += (vector[index] as number) * (candidate[index] as number);
           similarity = Math.round(similarity * 1e6) / 1e6;
-          if (similarity >= threshold && accept(entry.prompt)) matches.push({ ...entry.prompt, similarity, id });
+          if (similarity >= threshold) above.push({ entry, similarity, id });
         }
       });
-      return matches.sort((left, right) => right.similarity - left.similarity);
+      above.sort((left, right) => right.similarity - left.similarity);
+      const matches: Array<SimilarityMatch<Value> & { readonly id: number }> = [];
+      for (const { entry, similarity, id } of above) {
+        if (matches.length >= limit) break;
+        if (accept(entry.prompt)) matches.push({ ...entry.prompt, similarity, id });
+      }
+      return matches;
     },
 
     size: () => entries.size,
@@ -123,4 +146,10 @@ function randomPlanes(count: number, dimensions: number, seed: number): Float32A
     }
     return plane;
   });
+}
+
+function bitCount(value: number): number {
+  let bits = value - ((value >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return (Math.imul((bits + (bits >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
