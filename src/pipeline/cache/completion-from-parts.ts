@@ -1,6 +1,7 @@
 import type { ChatCompletionBody } from '../../core/chat-request.js';
 import type { FinishReason, StreamPart } from '../../core/stream-part.js';
 import type { Usage } from '../../core/usage.js';
+import { toOpenAIUsage } from '../../core/openai-usage.js';
 
 interface ChoiceDraft {
   content: string;
@@ -98,19 +99,5 @@ export function createCompletionCollector() {
         ...(usage === undefined ? {} : { usage: toOpenAIUsage(usage) }),
       } as ChatCompletionBody;
     },
-  };
-}
-
-function toOpenAIUsage(usage: Usage) {
-  const cached = usage.cacheReadTokens ?? 0;
-  const prompt = (usage.inputTokens ?? 0) + cached + (usage.cacheWrite5mTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0);
-  const reasoning = usage.reasoningTokens ?? 0;
-  const completion = (usage.outputTokens ?? 0) + reasoning;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: reasoning },
   };
 }
