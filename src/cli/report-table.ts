@@ -9,7 +9,7 @@ export function formatReportTable(report: LedgerReport): string {
   lines.push(`Tollgate spend report (${window})`, '');
   lines.push(
     table(
-      ['requests', 'attempts', 'errors', 'input tok', 'cached tok', 'output tok', 'reasoning tok', 'cost', 'unpriced'],
+      ['requests', 'attempts', 'errors', 'input tok', 'cached tok', 'output tok', 'reasoning tok', 'cost', 'saved by cache', 'unpriced'],
       [[
         count(totals.requests),
         count(totals.attempts),
@@ -19,6 +19,7 @@ export function formatReportTable(report: LedgerReport): string {
         count(totals.outputTokens),
         count(totals.reasoningTokens),
         formatUsdShort(totals.costNanos),
+        formatUsdShort(totals.costAvoidedNanos),
         count(totals.unpricedAttempts),
       ]],
     ),
