@@ -31,8 +31,10 @@ describe('tollgate report', () => {
     const store = openSqliteLedgerStore({ path: join(directory, 'ledger.db') });
     await store.append([
       makeLedgerEntry({ requestId: 'a', timestamp: day1, logicalModel: 'gpt-4o', user: 'ann', feature: 'chat', inputTokens: 100, outputTokens: 10, costNanos: 350_000 }),
-      makeLedgerEntry({ requestId: 'b', timestamp: day2, logicalModel: 'gpt-4o-mini', user: 'bob', feature: 'chat', inputTokens: 50, outputTokens: 5, costNanos: 10_500 }),
+      makeLedgerEntry({ requestId: 'b', timestamp: day2, logicalModel: 'gpt-4o-mini', user: 'bob', feature: 'chat', inputTokens: 50, cacheReadTokens: 400, outputTokens: 5, costNanos: 10_500, costAvoidedNanos: 2_000, cacheStatus: 'miss' }),
       makeLedgerEntry({ requestId: 'c', timestamp: day2, logicalModel: 'local', user: 'bob', feature: null, inputTokens: 20, outputTokens: 20, costNanos: null, priceUnknown: true }),
+      makeLedgerEntry({ requestId: 'd', timestamp: day1 + 1, logicalModel: 'gpt-4o', user: 'ann', feature: 'chat', costNanos: 0, priceUnknown: false, costAvoidedNanos: 350_000, cacheStatus: 'hit' }),
+      makeLedgerEntry({ requestId: 'e', timestamp: day1 + 2, logicalModel: 'gpt-4o', user: 'ann', feature: 'chat', costNanos: 0, priceUnknown: false, costAvoidedNanos: 125_000, cacheStatus: 'semantic-hit', cacheSimilarity: 0.96 }),
     ]);
     await store.close();
   });
@@ -43,7 +45,7 @@ describe('tollgate report', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as ReportJson;
     expect(report.schema).toBe('tollgate.report.v1');
-    expect(report.totals).toMatchObject({ requests: 3, attempts: 3, costNanos: 360_500, costUsd: '0.000360500', unpricedAttempts: 1, inputTokens: 170, outputTokens: 35 });
+    expect(report.totals).toMatchObject({ requests: 5, attempts: 5, costNanos: 360_500, costUsd: '0.000360500', unpricedAttempts: 1, inputTokens: 170, outputTokens: 35 });
     expect(report.byDay.map((group) => [group.key, group.costNanos])).toEqual([
       ['2026-11-20', 350_000],
       ['2026-11-21', 10_500],
@@ -53,12 +55,32 @@ describe('tollgate report', () => {
     expect(report.topRequests[0]).toMatchObject({ requestId: 'a', costUsd: '0.000350000' });
   });
 
+  it('says in JSON what each kind of cache saved, adding up to the cost avoided', async () => {
+    const result = await tollgate(['report', '--config', configPath, '--format', 'json']);
+    const report = JSON.parse(result.stdout) as ReportJson;
+    expect(report.totals).toMatchObject({
+      costAvoidedNanos: 477_000,
+      costAvoidedUsd: '0.000477000',
+      savedByExactCacheNanos: 350_000,
+      savedByExactCacheUsd: '0.000350000',
+      savedBySemanticCacheNanos: 125_000,
+      savedBySemanticCacheUsd: '0.000125000',
+      savedByPromptCacheNanos: 2_000,
+      savedByPromptCacheUsd: '0.000002000',
+    });
+    expect(report.byDay.map((group) => [group.key, group.savedByExactCacheUsd, group.savedBySemanticCacheUsd, group.savedByPromptCacheUsd])).toEqual([
+      ['2026-11-20', '0.000350000', '0.000125000', '0.000000000'],
+      ['2026-11-21', '0.000000000', '0.000000000', '0.000002000'],
+    ]);
+  });
+
   it('honours --since and prints a table by default', async () => {
     const json = await tollgate(['report', '--config', configPath, '--format', 'json', '--since', '2026-11-21']);
     expect((JSON.parse(json.stdout) as ReportJson).totals.requests).toBe(2);
     const table = await tollgate(['report', '--config', configPath]);
     expect(table.stdout).toMatch(/By model[\s\S]*gpt-4o[\s\S]*Most expensive requests/);
     expect(table.stdout).toMatch(/1 attempt\(s\) had no known price/);
+    expect(table.stdout).toMatch(/Savings\n.*\n.*\n\s*exact cache hits\s+\$0\.00035\n\s*semantic cache hits\s+\$0\.000125\n\s*provider prompt caching\s+\$0\.000002\n/);
   });
 
   it('names the flag and the fix for bad input', async () => {

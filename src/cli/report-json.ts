@@ -18,8 +18,17 @@ export interface ReportJson {
   readonly topRequests: readonly RequestJson[];
 }
 
-export type TotalsJson = ReportTotals & { readonly costUsd: string; readonly costAvoidedUsd: string };
-export type GroupJson = ReportGroup & { readonly costUsd: string; readonly costAvoidedUsd: string };
+/** Every nanos sum of `ReportTotals` again as a USD decimal string. */
+export interface UsdFigures {
+  readonly costUsd: string;
+  readonly costAvoidedUsd: string;
+  readonly savedByExactCacheUsd: string;
+  readonly savedBySemanticCacheUsd: string;
+  readonly savedByPromptCacheUsd: string;
+}
+
+export type TotalsJson = ReportTotals & UsdFigures;
+export type GroupJson = ReportGroup & UsdFigures;
 export type RequestJson = Omit<ReportRequest, 'timestamp'> & { readonly timestamp: string; readonly costUsd: string };
 
 export function toReportJson(report: LedgerReport, generatedAt: number): ReportJson {
@@ -40,8 +49,15 @@ export function toReportJson(report: LedgerReport, generatedAt: number): ReportJ
   };
 }
 
-function withUsd<T extends ReportTotals>(totals: T): T & { costUsd: string; costAvoidedUsd: string } {
-  return { ...totals, costUsd: formatUsd(totals.costNanos), costAvoidedUsd: formatUsd(totals.costAvoidedNanos) };
+function withUsd<T extends ReportTotals>(totals: T): T & UsdFigures {
+  return {
+    ...totals,
+    costUsd: formatUsd(totals.costNanos),
+    costAvoidedUsd: formatUsd(totals.costAvoidedNanos),
+    savedByExactCacheUsd: formatUsd(totals.savedByExactCacheNanos),
+    savedBySemanticCacheUsd: formatUsd(totals.savedBySemanticCacheNanos),
+    savedByPromptCacheUsd: formatUsd(totals.savedByPromptCacheNanos),
+  };
 }
 
 function isoOrNull(value: number | null): string | null {

@@ -1,5 +1,5 @@
 import { formatUsdShort } from '../core/money.js';
-import type { LedgerReport, ReportGroup } from '../stores/ledger-store.js';
+import type { LedgerReport, ReportGroup, ReportTotals } from '../stores/ledger-store.js';
 
 /** Renders the report as plain-text tables for a terminal. */
 export function formatReportTable(report: LedgerReport): string {
@@ -9,7 +9,7 @@ export function formatReportTable(report: LedgerReport): string {
   lines.push(`Tollgate spend report (${window})`, '');
   lines.push(
     table(
-      ['requests', 'attempts', 'errors', 'input tok', 'cached tok', 'output tok', 'reasoning tok', 'cost', 'saved by cache', 'unpriced'],
+      ['requests', 'attempts', 'errors', 'input tok', 'cached tok', 'output tok', 'reasoning tok', 'cost', 'saved', 'unpriced'],
       [[
         count(totals.requests),
         count(totals.attempts),
@@ -24,6 +24,7 @@ export function formatReportTable(report: LedgerReport): string {
       ]],
     ),
   );
+  lines.push('', 'Savings', savingsTable(totals));
   for (const [title, groups] of [
     ['By day (UTC)', report.byDay],
     ['By model', report.byModel],
@@ -52,6 +53,19 @@ export function formatReportTable(report: LedgerReport): string {
     lines.push('', `Note: ${totals.unpricedAttempts} attempt(s) had no known price and are not in the cost totals (see the ledger's price_unknown flag).`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** Where the totals' `saved` figure came from: one row per kind of caching, then their sum. */
+function savingsTable(totals: ReportTotals): string {
+  return table(
+    ['source', 'saved'],
+    [
+      ['exact cache hits', formatUsdShort(totals.savedByExactCacheNanos)],
+      ['semantic cache hits', formatUsdShort(totals.savedBySemanticCacheNanos)],
+      ['provider prompt caching', formatUsdShort(totals.savedByPromptCacheNanos)],
+      ['total', formatUsdShort(totals.costAvoidedNanos)],
+    ],
+  );
 }
 
 function groupTable(groups: readonly ReportGroup[]): string {

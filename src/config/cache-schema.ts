@@ -38,8 +38,19 @@ const semanticCacheSchema = strictMapping(
   'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
 ).transform((semantic) => ({ models: semantic.models, threshold: semantic.threshold, maxEntries: semantic.max_entries }));
 
+const promptCacheSchema = strictMapping(
+  {
+    enabled: z.boolean({ error: 'write true or false' }).default(true),
+    ttl: z.enum(['5m', '1h'], { error: 'write ttl: 5m (writes cost 1.25× input) or ttl: 1h (2×)' }).default('5m'),
+    min_tokens: integerField({ minimum: 1, fix: "write the shortest prefix worth caching, in tokens, e.g. min_tokens: 1024 (Anthropic's minimum for most models)" }).optional(),
+  },
+  'write prompt: { enabled: true, ttl: 5m }',
+)
+  .transform((prompt) => ({ enabled: prompt.enabled, ttl: prompt.ttl, minTokens: prompt.min_tokens }))
+  .prefault({});
+
 export const cacheSchema = strictMapping(
-  { exact: exactCacheSchema.optional(), semantic: semanticCacheSchema.optional() },
+  { exact: exactCacheSchema.optional(), semantic: semanticCacheSchema.optional(), prompt: promptCacheSchema },
   'write cache: { exact: { ttl_ms: 3600000, scope: key } }, or leave cache out',
 )
   .superRefine((cache, context) => {
@@ -47,5 +58,5 @@ export const cacheSchema = strictMapping(
       context.addIssue({ code: 'custom', path: ['semantic'], message: 'the semantic cache serves answers the exact cache stores; add exact: {} (or exact: { ttl_ms: …, scope: … }) beside it' });
     }
   })
-  .transform((cache) => ({ exact: cache.exact, semantic: cache.semantic }))
+  .transform((cache) => ({ exact: cache.exact, semantic: cache.semantic, prompt: cache.prompt }))
   .prefault({});

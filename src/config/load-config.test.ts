@@ -41,7 +41,7 @@ describe('parseConfig', () => {
       auth: { masterKey: undefined, requireVirtualKey: false },
       limits: { defaultMaxTokens: 4_096, reservationTtlMs: 600_000, onStoreFailure: 'fail-closed', alertWebhook: undefined, alertWebhookTimeoutMs: 5_000 },
       budgets: [],
-      cache: { exact: undefined, semantic: undefined },
+      cache: { exact: undefined, semantic: undefined, prompt: { enabled: true, ttl: '5m', minTokens: undefined } },
       rateLimits: [],
     });
   });

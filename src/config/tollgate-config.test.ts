@@ -106,6 +106,7 @@ interface ExpectedConfig {
         }
       | undefined;
     readonly semantic: { readonly models: readonly string[]; readonly threshold: number | undefined; readonly maxEntries: number } | undefined;
+    readonly prompt: { readonly enabled: boolean; readonly ttl: '5m' | '1h'; readonly minTokens: number | undefined };
   };
 }
 

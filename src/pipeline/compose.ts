@@ -15,6 +15,8 @@ export interface GatewayPipelineParts {
   readonly limits?: Stage | undefined;
   /** The exact response cache (absent unless configured); after limits, so a hit has passed them. */
   readonly cache?: Stage | undefined;
+  /** Automatic provider prompt-caching breakpoints; after the caches, so they never change a cache key. */
+  readonly promptCache?: Stage | undefined;
 }
 
 /**
@@ -27,5 +29,6 @@ export function composeGatewayPipeline(parts: GatewayPipelineParts): ModelCall {
   const stages: Stage[] = [];
   if (parts.limits !== undefined) stages.push(parts.limits);
   if (parts.cache !== undefined) stages.push(parts.cache);
+  if (parts.promptCache !== undefined) stages.push(parts.promptCache);
   return composeStages(stages, parts.dispatch);
 }

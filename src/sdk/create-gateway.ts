@@ -28,6 +28,7 @@ import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
 import { buildLimits } from './build-limits.js';
 import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
+import { promptCacheBreakpointsStage } from '../pipeline/cache/prompt-cache-breakpoints.js';
 import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
 import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
@@ -213,7 +214,10 @@ export function createGateway(options: GatewayOptions): Gateway {
           logger,
           semantic: semanticMatcherFor(config, resilientModels),
         });
-  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache });
+  const promptCacheMinimums = anthropicPromptCacheMinimums(config, adapters);
+  const promptCache =
+    config.cache.prompt.enabled && promptCacheMinimums.size > 0 ? promptCacheBreakpointsStage({ minimumTokens: promptCacheMinimums, ttl: config.cache.prompt.ttl }) : undefined;
+  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache, promptCache });
   const embeddings = createEmbeddingDispatchCall(embeddingModels);
 
   return {
@@ -268,6 +272,23 @@ function sharedBreakerStore(
 
 /** Where exact-cache hits are recorded in the ledger (free; the row carries the cost avoided). */
 const exactCacheDeployment = { providerId: 'tollgate', providerKind: 'cache', upstreamModel: 'exact-cache', pricingProviderId: undefined };
+
+/**
+ * The shortest prefix worth a cache breakpoint, per logical model with an Anthropic deployment:
+ * `cache.prompt.min_tokens`, else Anthropic's documented minimum (2,048 tokens for Haiku models,
+ * 1,024 for the others), the largest over the model's Anthropic deployments.
+ */
+function anthropicPromptCacheMinimums(config: TollgateConfig, adapters: ReadonlyMap<string, { readonly kind: string }>): Map<string, number> {
+  const minimums = new Map<string, number>();
+  for (const model of config.models) {
+    for (const deployment of model.deployments) {
+      if (adapters.get(deployment.provider)?.kind !== 'anthropic') continue;
+      const minimum = config.cache.prompt.minTokens ?? (/haiku/i.test(deployment.model) ? 2_048 : 1_024);
+      minimums.set(model.name, Math.max(minimums.get(model.name) ?? 0, minimum));
+    }
+  }
+  return minimums;
+}
 
 function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>): SemanticMatcher | undefined {
   const semantic = config.cache.semantic;

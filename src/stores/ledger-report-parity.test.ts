@@ -32,8 +32,8 @@ function seededRandom(seed: number): () => number {
 /**
  * Eight days of traffic: several models, users and features (untagged, mixed case and non-ASCII
  * keys, whose order differs between byte order and most locales), unpriced rows, errors and
- * aborts, retries and fallbacks as extra attempts (some across midnight), cache hits with cost
- * avoided, unknown token buckets, rows at midnight and a millisecond before, and groups and
+ * aborts, retries and fallbacks as extra attempts (some across midnight), exact and semantic
+ * cache hits and prompt-cache reads with cost avoided, unknown token buckets, rows at midnight and a millisecond before, and groups and
  * requests that tie on cost.
  */
 function realisticLedger(): LedgerEntry[] {
@@ -52,14 +52,18 @@ function realisticLedger(): LedgerEntry[] {
       index % 97 === 0 ? firstDay + (1 + (index % 7)) * day - (index % 2) : firstDay + Math.floor(random() * 8 * day);
     const user = pick(users);
     const feature = pick(features);
-    const cacheHit = maybe(0.08);
+    const cacheHit = maybe(0.08) ? pick(['hit', 'semantic-hit'] as const) : null;
     const attempts = maybe(0.12) ? 2 + Math.floor(random() * 2) : 1;
     let model: string = pick(models);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const last = attempt === attempts;
       const status: LedgerStatus = last ? (maybe(0.05) ? 'aborted' : maybe(0.04) ? 'error' : 'ok') : 'error';
       const priced = !maybe(0.1);
-      const costNanos = cacheHit ? 0 : priced ? Math.floor(random() * 5_000_000) : null;
+      const costNanos = cacheHit !== null ? 0 : priced ? Math.floor(random() * 5_000_000) : null;
+      const cacheReadTokens = tokens(5_000);
+      // A hit avoids the whole call; otherwise provider prompt caching saves on some cache reads.
+      const costAvoidedNanos =
+        cacheHit !== null ? Math.floor(random() * 3_000_000) : cacheReadTokens !== null && maybe(0.5) ? cacheReadTokens * 2_250 : 0;
       rows.push(
         makeLedgerEntry({
           requestId,
@@ -72,7 +76,7 @@ function realisticLedger(): LedgerEntry[] {
           upstreamModel: `${model}-2025`,
           stream: maybe(0.5),
           inputTokens: tokens(20_000),
-          cacheReadTokens: tokens(5_000),
+          cacheReadTokens,
           cacheWrite5mTokens: maybe(0.5) ? null : tokens(1_000),
           cacheWrite1hTokens: maybe(0.7) ? null : tokens(1_000),
           outputTokens: status === 'ok' ? tokens(4_000) : null,
@@ -81,14 +85,14 @@ function realisticLedger(): LedgerEntry[] {
           costNanos,
           priceUnknown: costNanos === null,
           priceSource: costNanos === null ? null : 'genai-prices',
-          costAvoidedNanos: cacheHit ? Math.floor(random() * 3_000_000) : 0,
+          costAvoidedNanos,
           latencyMs: Math.round(random() * 50_000) / 8,
           ttftMs: maybe(0.5) ? Math.round(random() * 8_000) / 4 : null,
           status,
           httpStatus: status === 'ok' ? 200 : status === 'error' ? pick([429, 500, 529]) : null,
           errorCode: status === 'error' ? 'TG_ERR_UPSTREAM' : null,
-          cacheStatus: cacheHit ? 'hit' : pick([null, 'miss', 'bypass']),
-          cacheSimilarity: cacheHit && maybe(0.5) ? random() : null,
+          cacheStatus: cacheHit ?? pick([null, 'miss', 'bypass']),
+          cacheSimilarity: cacheHit === 'semantic-hit' ? random() : null,
           route: attempt === 1 ? 'primary' : `fallback-${attempt - 1}`,
           routeReason: attempt === 1 ? null : 'upstream failed',
           warnings: maybe(0.05) ? 'temperature ignored' : null,
@@ -138,13 +142,16 @@ describe('ledger report parity: postgres against sqlite', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('holds the dataset it means to: retries, unpriced rows, errors, cost avoided, untagged rows', async () => {
+  it('holds the dataset it means to: retries, unpriced rows, errors, each kind of saving, untagged rows', async () => {
     const report = await sqlite.report({});
     expect(report.totals.attempts).toBe(dataset.length);
     expect(report.totals.requests).toBeLessThan(report.totals.attempts);
     expect(report.totals.unpricedAttempts).toBeGreaterThan(50);
     expect(report.totals.errors).toBeGreaterThan(100);
-    expect(report.totals.costAvoidedNanos).toBeGreaterThan(0);
+    expect(report.totals.savedByExactCacheNanos).toBeGreaterThan(0);
+    expect(report.totals.savedBySemanticCacheNanos).toBeGreaterThan(0);
+    expect(report.totals.savedByPromptCacheNanos).toBeGreaterThan(0);
+    expect(report.totals.savedByExactCacheNanos + report.totals.savedBySemanticCacheNanos + report.totals.savedByPromptCacheNanos).toBe(report.totals.costAvoidedNanos);
     expect(report.byDay).toHaveLength(8);
     expect(report.byUser.map((group) => group.key)).toContain(null);
   });

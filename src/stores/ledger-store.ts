@@ -68,7 +68,20 @@ export interface ReportTotals {
   readonly costNanos: number;
   /** Rows whose price was unknown (excluded from `costNanos`). */
   readonly unpricedAttempts: number;
+  /**
+   * What caching saved, integer nano-dollars: the sum of every row's `costAvoidedNanos`, and
+   * always exactly `savedByExactCacheNanos + savedBySemanticCacheNanos + savedByPromptCacheNanos`.
+   */
   readonly costAvoidedNanos: number;
+  /** Saved by exact-cache hits: `costAvoidedNanos` of rows with `cacheStatus` `hit`. */
+  readonly savedByExactCacheNanos: number;
+  /** Saved by semantic-cache hits: `costAvoidedNanos` of rows with `cacheStatus` `semantic-hit`. */
+  readonly savedBySemanticCacheNanos: number;
+  /**
+   * Saved by provider prompt caching: `costAvoidedNanos` of every other row (any other
+   * `cacheStatus`, or none), i.e. cache-read tokens billed at the discount instead of the input price.
+   */
+  readonly savedByPromptCacheNanos: number;
 }
 
 export interface ReportGroup extends ReportTotals {

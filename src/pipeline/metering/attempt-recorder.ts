@@ -52,6 +52,7 @@ export function settleAttempt(
   let costNanos: number | null = null;
   let priceUnknown = false;
   let priceSource: string | null = null;
+  let promptCacheSavedNanos = 0;
   const warnings: string[] = [];
   if (outcome.measured !== undefined) {
     const cost = options.costCalculator.cost({
@@ -67,6 +68,7 @@ export function settleAttempt(
     if (cost.kind === 'priced') {
       costNanos = cost.nanos;
       priceSource = estimated ? `estimated:${cost.source}` : cost.source;
+      promptCacheSavedNanos = promptCacheSaving(options, usage, outcome.reportedModel, startedAt, cost.nanos);
     } else {
       priceUnknown = true;
       warnings.push(`price unknown: ${cost.reason}`);
@@ -109,7 +111,7 @@ export function settleAttempt(
     costNanos,
     priceUnknown,
     priceSource,
-    costAvoidedNanos: outcome.cache?.costAvoidedNanos ?? 0,
+    costAvoidedNanos: outcome.cache?.costAvoidedNanos ?? promptCacheSavedNanos,
     latencyMs: Math.round(latencyMs * 1000) / 1000,
     ttftMs: outcome.ttftMs,
     status,
@@ -129,4 +131,23 @@ function totalTokensOf(usage: MeasuredUsage['usage']): number | null {
   const buckets = [usage.inputTokens, usage.cacheReadTokens, usage.cacheWrite5mTokens, usage.cacheWrite1hTokens, usage.outputTokens, usage.reasoningTokens];
   if (buckets.every((bucket) => bucket === undefined)) return null;
   return buckets.reduce<number>((total, bucket) => total + (bucket ?? 0), 0);
+}
+
+/**
+ * What provider prompt caching saved on an attempt: the cost had its cache-read tokens been
+ * billed as fresh input, minus what was billed. Zero without cache reads or a price for them.
+ */
+function promptCacheSaving(options: AttemptRecorderOptions, usage: MeasuredUsage['usage'], reportedModel: string | undefined, at: number, billed: number): number {
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  if (cacheRead === 0) return 0;
+  const { deployment } = options;
+  const uncached = options.costCalculator.cost({
+    providerId: deployment.providerId,
+    pricingProviderId: deployment.pricingProviderId,
+    model: deployment.upstreamModel,
+    reportedModel,
+    usage: { ...usage, inputTokens: (usage.inputTokens ?? 0) + cacheRead, cacheReadTokens: 0 },
+    at,
+  });
+  return uncached.kind === 'priced' ? Math.max(0, uncached.nanos - billed) : 0;
 }

@@ -58,6 +58,9 @@ class TotalsAccumulator {
   private costNanos = 0;
   private unpricedAttempts = 0;
   private costAvoidedNanos = 0;
+  private savedByExactCacheNanos = 0;
+  private savedBySemanticCacheNanos = 0;
+  private savedByPromptCacheNanos = 0;
 
   add(entry: LedgerEntry): void {
     this.requestIds.add(entry.requestId);
@@ -71,6 +74,9 @@ class TotalsAccumulator {
     if (entry.costNanos === null) this.unpricedAttempts += 1;
     else this.costNanos += entry.costNanos;
     this.costAvoidedNanos += entry.costAvoidedNanos;
+    if (entry.cacheStatus === 'hit') this.savedByExactCacheNanos += entry.costAvoidedNanos;
+    else if (entry.cacheStatus === 'semantic-hit') this.savedBySemanticCacheNanos += entry.costAvoidedNanos;
+    else this.savedByPromptCacheNanos += entry.costAvoidedNanos;
   }
 
   toTotals(): ReportTotals {
@@ -86,6 +92,9 @@ class TotalsAccumulator {
       costNanos: exact('costNanos', this.costNanos),
       unpricedAttempts: this.unpricedAttempts,
       costAvoidedNanos: exact('costAvoidedNanos', this.costAvoidedNanos),
+      savedByExactCacheNanos: exact('savedByExactCacheNanos', this.savedByExactCacheNanos),
+      savedBySemanticCacheNanos: exact('savedBySemanticCacheNanos', this.savedBySemanticCacheNanos),
+      savedByPromptCacheNanos: exact('savedByPromptCacheNanos', this.savedByPromptCacheNanos),
     };
   }
 }

@@ -102,6 +102,9 @@ interface AggregateRow {
   readonly total_cost_nanos: SqlInteger;
   readonly unpriced_attempts: SqlInteger;
   readonly cost_avoided_nanos: SqlInteger;
+  readonly saved_exact_cache_nanos: SqlInteger;
+  readonly saved_semantic_cache_nanos: SqlInteger;
+  readonly saved_prompt_cache_nanos: SqlInteger;
 }
 
 interface RequestRow {
@@ -172,6 +175,9 @@ function toTotals(row: AggregateRow): ReportTotals {
     costNanos: exactNumber('costNanos', row.total_cost_nanos),
     unpricedAttempts: exactNumber('unpricedAttempts', row.unpriced_attempts),
     costAvoidedNanos: exactNumber('costAvoidedNanos', row.cost_avoided_nanos),
+    savedByExactCacheNanos: exactNumber('savedByExactCacheNanos', row.saved_exact_cache_nanos),
+    savedBySemanticCacheNanos: exactNumber('savedBySemanticCacheNanos', row.saved_semantic_cache_nanos),
+    savedByPromptCacheNanos: exactNumber('savedByPromptCacheNanos', row.saved_prompt_cache_nanos),
   };
 }
 

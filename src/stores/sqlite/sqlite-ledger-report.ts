@@ -10,7 +10,12 @@ import type { LedgerReport, ReportGroup, ReportRequest, ReportTotals } from '../
  * them as BigInt and `exactNumber` refuses any value a JS number cannot hold exactly.
  */
 
-/** The shared aggregate list; every report part is these sums over some set of rows. */
+/**
+ * The shared aggregate list; every report part is these sums over some set of rows. Cost avoided
+ * is split by `cache_status` as the memory store splits it: `hit` is the exact cache,
+ * `semantic-hit` the semantic cache, anything else (NULL included, as `NULL IN (…)` is not
+ * true) provider prompt caching, so the three always add up to `cost_avoided_nanos`.
+ */
 export const ledgerAggregateColumns = `
   COUNT(DISTINCT request_id)                                               AS requests,
   COUNT(*)                                                                 AS attempts,
@@ -22,7 +27,10 @@ export const ledgerAggregateColumns = `
   COALESCE(SUM(reasoning_tokens), 0)                                       AS reasoning_tokens,
   COALESCE(SUM(cost_nanos), 0)                                             AS total_cost_nanos,
   COUNT(*) - COUNT(cost_nanos)                                             AS unpriced_attempts,
-  COALESCE(SUM(cost_avoided_nanos), 0)                                     AS cost_avoided_nanos`;
+  COALESCE(SUM(cost_avoided_nanos), 0)                                     AS cost_avoided_nanos,
+  COALESCE(SUM(CASE WHEN cache_status = 'hit' THEN cost_avoided_nanos END), 0) AS saved_exact_cache_nanos,
+  COALESCE(SUM(CASE WHEN cache_status = 'semantic-hit' THEN cost_avoided_nanos END), 0) AS saved_semantic_cache_nanos,
+  COALESCE(SUM(CASE WHEN cache_status IN ('hit', 'semantic-hit') THEN NULL ELSE cost_avoided_nanos END), 0) AS saved_prompt_cache_nanos`;
 
 /** `YYYY-MM-DD` in UTC from integer ms (fractional seconds keep 23:59:59.999 on its own day). */
 export const utcDayExpression = `date(timestamp / 1000.0, 'unixepoch')`;
@@ -92,6 +100,9 @@ interface AggregateRow {
   readonly total_cost_nanos: SqlInteger;
   readonly unpriced_attempts: SqlInteger;
   readonly cost_avoided_nanos: SqlInteger;
+  readonly saved_exact_cache_nanos: SqlInteger;
+  readonly saved_semantic_cache_nanos: SqlInteger;
+  readonly saved_prompt_cache_nanos: SqlInteger;
 }
 
 interface RequestRow {
@@ -167,6 +178,9 @@ function toTotals(row: AggregateRow): ReportTotals {
     costNanos: exactNumber('costNanos', row.total_cost_nanos),
     unpricedAttempts: exactNumber('unpricedAttempts', row.unpriced_attempts),
     costAvoidedNanos: exactNumber('costAvoidedNanos', row.cost_avoided_nanos),
+    savedByExactCacheNanos: exactNumber('savedByExactCacheNanos', row.saved_exact_cache_nanos),
+    savedBySemanticCacheNanos: exactNumber('savedBySemanticCacheNanos', row.saved_semantic_cache_nanos),
+    savedByPromptCacheNanos: exactNumber('savedByPromptCacheNanos', row.saved_prompt_cache_nanos),
   };
 }
 
