@@ -58,7 +58,7 @@ export function buildResilientModels(options: BuildResilientModelsOptions): Map<
         call: metered,
       };
     });
-    const sticky = settings.loadBalancing?.sticky;
+    const sticky = settings.loadBalancing?.sticky ?? promptCacheStickiness(config, model.deployments, options.adapters);
     models.set(model.name, {
       name: model.name,
       deployments,
@@ -93,4 +93,20 @@ function blendedPrice(calculator: CostCalculator, target: MeteredDeployment, at:
 
 function definedOnly<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}
+
+/**
+ * A model spread over several deployments, at least one of them Anthropic, loses its prompt
+ * cache every time a request sharing a prefix lands elsewhere. With automatic prompt caching on
+ * and no stickiness configured, requests sharing a prefix stay on one deployment for the cache's
+ * TTL (while it stays eligible).
+ */
+function promptCacheStickiness(
+  config: TollgateConfig,
+  deployments: ReadonlyArray<{ readonly provider: string }>,
+  adapters: ReadonlyMap<string, { readonly kind: string }>,
+): { readonly by: 'prefix'; readonly ttlMs: number } | undefined {
+  if (!config.cache.prompt.enabled || deployments.length < 2) return undefined;
+  if (!deployments.some((deployment) => adapters.get(deployment.provider)?.kind === 'anthropic')) return undefined;
+  return { by: 'prefix', ttlMs: config.cache.prompt.ttl === '1h' ? 3_600_000 : 300_000 };
 }

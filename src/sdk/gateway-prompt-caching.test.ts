@@ -7,7 +7,9 @@ const longSystemPrompt = Array.from({ length: 160 }, (_, line) => `Rule ${line +
 describe('automatic Anthropic prompt caching', () => {
   let harness: GatewayHarness;
   beforeAll(async () => {
-    harness = await startGatewayHarness();
+    harness = await startGatewayHarness({
+      extraModels: '  claude-pair: { deployments: [ { provider: anthropic, model: claude-sonnet-4-5 }, { provider: anthropic, model: claude-sonnet-4-5-20250929 } ] }',
+    });
   });
   afterAll(async () => harness.close());
 
@@ -35,6 +37,20 @@ describe('automatic Anthropic prompt caching', () => {
     const report = await harness.running.gateway.ledgerStore.report({});
     expect(report.totals.savedByPromptCacheNanos).toBe(rows.filter((row) => row.cacheStatus === null).reduce((sum, row) => sum + row.costAvoidedNanos, 0));
     expect(report.totals.savedByPromptCacheNanos).toBeGreaterThan(0);
+  });
+
+  it('keeps requests sharing a cached prefix on one deployment of a balanced model', async () => {
+    const servedBy = new Set<string | null>();
+    for (let index = 0; index < 12; index += 1) {
+      const response = await fetch(`${harness.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-pair', max_tokens: 100, messages: [{ role: 'system', content: longSystemPrompt }, { role: 'user', content: `question ${index}` }] }),
+      });
+      await response.arrayBuffer();
+      servedBy.add(response.headers.get('x-tollgate-provider'));
+    }
+    expect(servedBy.size).toBe(1);
   });
 
   it("leaves a request that already carries cache_control, a short prompt, and non-Anthropic models alone", async () => {
