@@ -109,3 +109,38 @@ describe('tollgate cache calibrate', () => {
     },
   );
 });
+
+describe('tollgate cache calibrate --config (a configured embeddings model)', () => {
+  it('calibrates the embedder the config names, through its provider', async () => {
+    const { createProviderSimulator } = await import('../testing/simulator/provider-simulator.js');
+    const simulator = createProviderSimulator({ acceptAnyModel: true });
+    const { url } = await simulator.listen(0, '127.0.0.1');
+    const directory = mkdtempSync(join(tmpdir(), 'tollgate-calibrate-config-'));
+    try {
+      const configPath = join(directory, 'tollgate.yaml');
+      writeFileSync(
+        configPath,
+        [
+          'providers:',
+          `  openai: { kind: openai, base_url: "${url}", api_key: sk-test }`,
+          'models:',
+          '  gpt-4o-mini: openai',
+          '  embedder: { provider: openai, model: text-embedding-3-small }',
+          'cache:',
+          '  exact: {}',
+          '  semantic: { models: [gpt-4o-mini], embedder: { model: embedder, dimensions: 1536 } }',
+          '',
+        ].join('\n'),
+      );
+      const pairsPath = join(directory, 'pairs.csv');
+      writeFileSync(pairsPath, ['How do I reset my password?,How do I reset my password?,1', 'Write a haiku,Who painted the Mona Lisa?,0', ''].join('\n'));
+      const result = await tollgate(['cache', 'calibrate', '--pairs', pairsPath, '--config', configPath]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('provider:embedder:d1536');
+    } finally {
+      await simulator.close(0);
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,10 +4,15 @@ import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-t
 import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
 import { duplicateScore, LabeledPairsError, readLabeledPairs, type LabelScale } from '../pipeline/cache/semantic/read-labeled-pairs.js';
 import { requiredFlag, type Flags } from './main.js';
+import { loadConfigFile } from '../config/load-config.js';
+import { systemClock } from '../core/clock.js';
+import type { Embedder } from '../pipeline/cache/semantic/embedder.js';
+import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
+import { createGateway } from '../sdk/create-gateway.js';
 
 /**
- * `tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json]`: measures
- * the built-in embedder and polarity guard on labeled prompt pairs (CSV: text,text,label) and
+ * `tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE]`:
+ * measures the built-in embedder (or, with `--config`, the configured `cache.semantic.embedder`) and polarity guard on labeled prompt pairs (CSV: text,text,label) and
  * picks the lowest similarity threshold whose hits are precise enough (see `calibrateThreshold`).
  */
 export async function cacheCalibrateCommand(flags: Flags): Promise<number> {
@@ -16,7 +21,11 @@ export async function cacheCalibrateCommand(flags: Flags): Promise<number> {
   const targetPrecision = precisionFlag(flags['target-precision']);
   const path = requiredFlag(flags, 'pairs', 'qqp-val.csv');
   const { pairs, scale } = readLabeledPairsFile(path, await readPairsFile(path));
-  const calibration = await calibrateThreshold(pairs, { embedder: createHashedNgramEmbedder(), targetPrecision });
+  const configPath = flags['config'];
+  const calibration =
+    configPath === undefined
+      ? await calibrateThreshold(pairs, { embedder: createHashedNgramEmbedder(), targetPrecision })
+      : await withConfiguredEmbedder(configPath, (embedder) => calibrateThreshold(pairs, { embedder, targetPrecision }));
   const defaultRow = calibration.rows.find((row) => Math.abs(row.threshold - DEFAULT_SEMANTIC_THRESHOLD) < 1e-9);
   process.stdout.write(
     format === 'json'
@@ -24,6 +33,23 @@ export async function cacheCalibrateCommand(flags: Flags): Promise<number> {
       : calibrationTable(path, scale, calibration, defaultRow),
   );
   return 0;
+}
+
+/**
+ * `--config FILE`: calibrates the embedder the config's `cache.semantic.embedder` names, through
+ * a gateway built from that config (its providers, keys and prices), so the threshold measured
+ * is the one that model will be judged by.
+ */
+async function withConfiguredEmbedder<Result>(configPath: string, run: (embedder: Embedder) => Promise<Result>): Promise<Result> {
+  const config = await loadConfigFile(configPath, { env: process.env });
+  const settings = config.cache.semantic?.embedder;
+  if (settings === undefined) throw new Error(`--config: ${configPath} has no cache.semantic.embedder; leave --config out to calibrate the built-in embedder.`);
+  const gateway = createGateway({ config: { ...config, store: { kind: 'memory' } } });
+  try {
+    return await run(createProviderEmbedder({ embeddings: gateway.embeddings, model: settings.model, dimensions: settings.dimensions, clock: systemClock }));
+  } finally {
+    await gateway.close();
+  }
 }
 
 function precisionFlag(text: string | undefined): number {

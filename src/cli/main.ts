@@ -67,8 +67,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       case 'cache': {
         const { cacheCalibrateCommand } = await import('./cache-calibrate-command.js');
         const [action, ...cacheArgs] = rest;
-        if (action !== 'calibrate') throw new Error('usage: tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json]');
-        return await cacheCalibrateCommand(parseFlags(cacheArgs, { pairs: 'string', 'target-precision': 'string', format: 'string' }));
+        if (action !== 'calibrate') throw new Error('usage: tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE]');
+        return await cacheCalibrateCommand(parseFlags(cacheArgs, { pairs: 'string', 'target-precision': 'string', format: 'string', config: 'string' }));
       }
       case undefined:
       case 'help':

@@ -34,9 +34,16 @@ const semanticCacheSchema = strictMapping(
     }),
     threshold: z.number({ error: 'write a cosine similarity from 0.5 to 1, e.g. threshold: 0.99 (see tollgate cache calibrate)' }).min(0.5).max(1).optional(),
     max_entries: integerField({ minimum: 1, fix: 'write how many prompts to index, e.g. max_entries: 100000' }).default(100_000),
+    embedder: strictMapping(
+      {
+        model: z.string({ error: 'write a configured embeddings model, e.g. model: text-embedding-3-small' }).min(1),
+        dimensions: integerField({ minimum: 1, maximum: 65_536, fix: 'write the length of its vectors, e.g. dimensions: 1536' }),
+      },
+      'write embedder: { model: text-embedding-3-small, dimensions: 1536 }, or leave it out for the built-in embedder',
+    ).optional(),
   },
   'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
-).transform((semantic) => ({ models: semantic.models, threshold: semantic.threshold, maxEntries: semantic.max_entries }));
+).transform((semantic) => ({ models: semantic.models, threshold: semantic.threshold, maxEntries: semantic.max_entries, embedder: semantic.embedder }));
 
 const promptCacheSchema = strictMapping(
   {

@@ -105,7 +105,14 @@ interface ExpectedConfig {
           readonly maxEntryBytes: number;
         }
       | undefined;
-    readonly semantic: { readonly models: readonly string[]; readonly threshold: number | undefined; readonly maxEntries: number } | undefined;
+    readonly semantic:
+      | {
+          readonly models: readonly string[];
+          readonly threshold: number | undefined;
+          readonly maxEntries: number;
+          readonly embedder: { readonly model: string; readonly dimensions: number } | undefined;
+        }
+      | undefined;
     readonly prompt: { readonly enabled: boolean; readonly ttl: '5m' | '1h'; readonly minTokens: number | undefined };
   };
 }

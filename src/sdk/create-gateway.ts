@@ -31,6 +31,7 @@ import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
 import { promptCacheBreakpointsStage } from '../pipeline/cache/prompt-cache-breakpoints.js';
 import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
 import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
+import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
 import type { ResponseCacheStore } from '../stores/response-cache-store.js';
 import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
@@ -201,6 +202,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     clock,
     logger,
   });
+  const embeddings = createEmbeddingDispatchCall(embeddingModels);
   const responseCache = openResponseCache(config, stores);
   const cache =
     responseCache === undefined || config.cache.exact === undefined
@@ -212,13 +214,12 @@ export function createGateway(options: GatewayOptions): Gateway {
           recorder: { deployment: exactCacheDeployment, costCalculator, ledger: ledgerWriter, clock },
           clock,
           logger,
-          semantic: semanticMatcherFor(config, resilientModels),
+          semantic: semanticMatcherFor(config, resilientModels, embeddings, clock),
         });
   const promptCacheMinimums = anthropicPromptCacheMinimums(config, adapters);
   const promptCache =
     config.cache.prompt.enabled && promptCacheMinimums.size > 0 ? promptCacheBreakpointsStage({ minimumTokens: promptCacheMinimums, ttl: config.cache.prompt.ttl }) : undefined;
   const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache, promptCache });
-  const embeddings = createEmbeddingDispatchCall(embeddingModels);
 
   return {
     pipeline,
@@ -290,14 +291,17 @@ function anthropicPromptCacheMinimums(config: TollgateConfig, adapters: Readonly
   return minimums;
 }
 
-function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>): SemanticMatcher | undefined {
+function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>, embeddings: EmbeddingCall, clock: Clock): SemanticMatcher | undefined {
   const semantic = config.cache.semantic;
   if (semantic === undefined) return undefined;
-  for (const model of semantic.models) {
-    if (!models.has(model)) throw new Error(`cache.semantic.models: "${model}" is not a configured model. Write one of: ${[...models.keys()].join(', ')}.`);
+  for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model])]) {
+    if (!models.has(model)) throw new Error(`cache.semantic: "${model}" is not a configured model. Write one of: ${[...models.keys()].join(', ')}.`);
   }
   return createSemanticMatcher({
-    embedder: createHashedNgramEmbedder(),
+    embedder:
+      semantic.embedder === undefined
+        ? createHashedNgramEmbedder()
+        : createProviderEmbedder({ embeddings, model: semantic.embedder.model, dimensions: semantic.embedder.dimensions, clock }),
     threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
     models: new Set(semantic.models),
     maxEntries: semantic.maxEntries,

@@ -77,3 +77,32 @@ describe('semantic cache: similar single-turn prompts, same tenant and parameter
     expect(await conversation('What is the capital of France?')).toBe('hit');
   });
 });
+
+describe('semantic cache with an embeddings model served by Tollgate', () => {
+  let harness: GatewayHarness;
+  beforeAll(async () => {
+    harness = await startGatewayHarness({
+      extraModels: '  embedder: { provider: openai, model: text-embedding-3-small }',
+      extraYaml: [
+        'cache:',
+        '  exact: { scope: global }',
+        '  semantic: { models: [gpt-4o-mini], embedder: { model: embedder, dimensions: 1536 } }',
+      ].join('\n'),
+    });
+  });
+  afterAll(async () => harness.close());
+
+  it('embeds each new prompt through the embeddings model, metered in the ledger as the semantic cache', async () => {
+    const ask = async (content: string) => {
+      const { response } = await harness.client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 1000, messages: [{ role: 'user', content }] }).withResponse();
+      return response.headers.get('x-tollgate-cache');
+    };
+    expect(await ask('What are your opening hours?')).toBe('miss');
+    expect(await ask('What are your opening hours?')).toBe('hit');
+    expect(await ask('Where is the nearest office?')).toBe('miss');
+    const rows = (await harness.ledgerRows()).filter((row) => row.feature === 'semantic-cache');
+    // One embedding per prompt that reached the semantic lookup (the exact hit never did).
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.upstreamModel === 'text-embedding-3-small' && row.endpoint === 'semantic-cache' && (row.costNanos ?? 0) > 0)).toBe(true);
+  });
+});
