@@ -34,6 +34,7 @@ const semanticCacheSchema = strictMapping(
     }),
     threshold: z.number({ error: 'write a cosine similarity from 0.5 to 1, e.g. threshold: 0.99 (see tollgate cache calibrate)' }).min(0.5).max(1).optional(),
     max_entries: integerField({ minimum: 1, fix: 'write how many prompts to index, e.g. max_entries: 100000' }).default(100_000),
+    turns: integerField({ minimum: 1, maximum: 20, fix: 'write how many trailing messages to compare, e.g. turns: 1 (single-turn prompts only)' }).default(1),
     embedder: strictMapping(
       {
         model: z.string({ error: 'write a configured embeddings model, e.g. model: text-embedding-3-small' }).min(1),
@@ -43,7 +44,13 @@ const semanticCacheSchema = strictMapping(
     ).optional(),
   },
   'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
-).transform((semantic) => ({ models: semantic.models, threshold: semantic.threshold, maxEntries: semantic.max_entries, embedder: semantic.embedder }));
+).transform((semantic) => ({
+  models: semantic.models,
+  threshold: semantic.threshold,
+  maxEntries: semantic.max_entries,
+  turns: semantic.turns,
+  embedder: semantic.embedder,
+}));
 
 const promptCacheSchema = strictMapping(
   {

@@ -110,6 +110,7 @@ interface ExpectedConfig {
           readonly models: readonly string[];
           readonly threshold: number | undefined;
           readonly maxEntries: number;
+          readonly turns: number;
           readonly embedder: { readonly model: string; readonly dimensions: number } | undefined;
         }
       | undefined;

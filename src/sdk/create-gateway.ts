@@ -305,6 +305,7 @@ function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, 
     threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
     models: new Set(semantic.models),
     maxEntries: semantic.maxEntries,
+    turns: semantic.turns,
   });
 }
 

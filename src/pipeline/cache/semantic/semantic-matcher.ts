@@ -11,6 +11,12 @@ export interface SemanticMatcherOptions {
   /** Logical models answered from similar prompts; every other model is exact-only. */
   readonly models: ReadonlySet<string>;
   readonly maxEntries: number;
+  /**
+   * How many trailing messages are compared by similarity (default 1: single-turn prompts only).
+   * With N > 1 the last N messages (ending with a user message) are compared, and everything
+   * before them must be identical (it is part of the partition).
+   */
+  readonly turns?: number;
 }
 
 /** A request prepared for the semantic cache: its partition, its prompt and that prompt's vector. */
@@ -43,9 +49,10 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
     /** `undefined` when the request cannot be answered semantically (model not enabled, not single-turn). */
     async probe(body: ChatRequestBody, tenantPrefix: string, signal?: AbortSignal): Promise<SemanticProbe | undefined> {
       if (!options.models.has(body.model)) return undefined;
-      const turn = singleTurn(body.messages);
+      const turn = (options.turns ?? 1) === 1 ? singleTurn(body.messages) : lastTurns(body.messages, options.turns ?? 1);
       if (turn === undefined) return undefined;
-      const partition = `${tenantPrefix}|${canonicalRequestHash({ ...body, messages: body.messages.map((message, at) => (at === turn.index ? { ...message, content: '' } : message)) })}`;
+      const compared = new Set(turn.indexes);
+      const partition = `${tenantPrefix}|${compared.size}|${canonicalRequestHash({ ...body, messages: body.messages.map((message, at) => (compared.has(at) ? { role: message.role, content: '' } : message)) })}`;
       const [vector] = await options.embedder.embed([turn.text], signal);
       if (vector === undefined) return undefined;
       return {
@@ -65,17 +72,39 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
 
 export type SemanticMatcher = ReturnType<typeof createSemanticMatcher>;
 
+interface ComparedTurns {
+  readonly text: string;
+  readonly indexes: readonly number[];
+}
+
 /** The one user message's text when the conversation is a single turn, with its position. */
-function singleTurn(messages: readonly ChatMessage[]): { readonly text: string; readonly index: number } | undefined {
-  let found: { text: string; index: number } | undefined;
+function singleTurn(messages: readonly ChatMessage[]): ComparedTurns | undefined {
+  let found: ComparedTurns | undefined;
   for (const [index, message] of messages.entries()) {
     if (message.role === 'system' || message.role === 'developer') continue;
     if (message.role !== 'user' || found !== undefined) return undefined;
     const text = textOf(message);
     if (text === undefined) return undefined;
-    found = { text, index };
+    found = { text, indexes: [index] };
   }
   return found;
+}
+
+/** The last `count` messages as one text (roles kept, so who said what matters), ending with a user message. */
+function lastTurns(messages: readonly ChatMessage[], count: number): ComparedTurns | undefined {
+  const start = messages.length - count;
+  if (start < 0 || messages[messages.length - 1]?.role !== 'user') return undefined;
+  const parts: string[] = [];
+  const indexes: number[] = [];
+  for (let index = start; index < messages.length; index += 1) {
+    const message = messages[index] as ChatMessage;
+    if (message.role !== 'user' && message.role !== 'assistant') return undefined;
+    const text = textOf(message);
+    if (text === undefined) return undefined;
+    parts.push(`${message.role}: ${text}`);
+    indexes.push(index);
+  }
+  return { text: parts.join('\n'), indexes };
 }
 
 /** Plain text only: a prompt with images or files is never matched by similarity. */
