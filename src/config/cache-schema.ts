@@ -34,6 +34,7 @@ const semanticCacheSchema = strictMapping(
     }),
     threshold: z.number({ error: 'write a cosine similarity from 0.5 to 1, e.g. threshold: 0.99 (see tollgate cache calibrate)' }).min(0.5).max(1).optional(),
     max_entries: integerField({ minimum: 1, fix: 'write how many prompts to index, e.g. max_entries: 100000' }).default(100_000),
+    verify_with: z.string({ error: 'write a cheap configured model to confirm each semantic hit, e.g. verify_with: gpt-4o-mini' }).min(1).optional(),
     turns: integerField({ minimum: 1, maximum: 20, fix: 'write how many trailing messages to compare, e.g. turns: 1 (single-turn prompts only)' }).default(1),
     embedder: strictMapping(
       {
@@ -49,6 +50,7 @@ const semanticCacheSchema = strictMapping(
   threshold: semantic.threshold,
   maxEntries: semantic.max_entries,
   turns: semantic.turns,
+  verifyWith: semantic.verify_with,
   embedder: semantic.embedder,
 }));
 

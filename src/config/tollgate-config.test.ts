@@ -111,6 +111,7 @@ interface ExpectedConfig {
           readonly threshold: number | undefined;
           readonly maxEntries: number;
           readonly turns: number;
+          readonly verifyWith: string | undefined;
           readonly embedder: { readonly model: string; readonly dimensions: number } | undefined;
         }
       | undefined;

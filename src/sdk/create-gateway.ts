@@ -32,6 +32,7 @@ import { promptCacheBreakpointsStage } from '../pipeline/cache/prompt-cache-brea
 import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
 import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
 import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
+import { verifyWithModel } from '../pipeline/cache/semantic/verify-with-model.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
 import type { ResponseCacheStore } from '../stores/response-cache-store.js';
 import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
@@ -215,6 +216,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           clock,
           logger,
           semantic: semanticMatcherFor(config, resilientModels, embeddings, clock),
+          verify: config.cache.semantic?.verifyWith === undefined ? undefined : verifyWithModel({ call: dispatch, model: config.cache.semantic.verifyWith }),
         });
   const promptCacheMinimums = anthropicPromptCacheMinimums(config, adapters);
   const promptCache =
@@ -294,7 +296,7 @@ function anthropicPromptCacheMinimums(config: TollgateConfig, adapters: Readonly
 function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>, embeddings: EmbeddingCall, clock: Clock): SemanticMatcher | undefined {
   const semantic = config.cache.semantic;
   if (semantic === undefined) return undefined;
-  for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model])]) {
+  for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model]), ...(semantic.verifyWith === undefined ? [] : [semantic.verifyWith])]) {
     if (!models.has(model)) throw new Error(`cache.semantic: "${model}" is not a configured model. Write one of: ${[...models.keys()].join(', ')}.`);
   }
   return createSemanticMatcher({

@@ -106,3 +106,62 @@ describe('semantic cache with an embeddings model served by Tollgate', () => {
     expect(rows.every((row) => row.upstreamModel === 'text-embedding-3-small' && row.endpoint === 'semantic-cache' && (row.costNanos ?? 0) > 0)).toBe(true);
   });
 });
+
+describe('semantic cache with verification by a cheap model', () => {
+  let harness: GatewayHarness;
+  let upstream: import('node:http').Server;
+  const verifications: string[] = [];
+
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    // A minimal OpenAI-compatible upstream: the verifier says "yes" only for password questions.
+    upstream = createServer((request, response) => {
+      let raw = '';
+      request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      request.on('end', () => {
+        const body = JSON.parse(raw) as { model: string; messages: Array<{ role: string; content: string }> };
+        const last = body.messages[body.messages.length - 1]?.content ?? '';
+        const verifying = body.messages[0]?.content.startsWith('You compare two questions') === true;
+        if (verifying) verifications.push(last);
+        const content = verifying ? (/password/i.test(last) ? 'yes' : 'no') : `Answer to: ${last}`;
+        const payload = JSON.stringify({
+          id: `chatcmpl-${verifications.length}-${Date.now()}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+          usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 },
+        });
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+        response.end(payload);
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const { port } = upstream.address() as { port: number };
+    harness = await startGatewayHarness({
+      upstreamUrl: `http://127.0.0.1:${port}/v1`,
+      extraYaml: 'cache:\n  exact: { scope: global }\n  semantic: { models: [gpt-4o], verify_with: gpt-4o-mini }',
+    });
+  });
+  afterAll(async () => {
+    await harness.close();
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  const ask = async (content: string) => {
+    const { data, response } = await harness.client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }] }).withResponse();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return { text: data.choices[0]?.message.content, cache: response.headers.get('x-tollgate-cache'), warning: response.headers.get('x-tollgate-warning') };
+  };
+
+  it('serves a candidate the verifier confirms, and not one it rejects; the check is metered', async () => {
+    const first = await ask('How do I reset my password?');
+    expect(await ask('how do i reset my password')).toMatchObject({ cache: 'semantic-hit', text: first.text, warning: expect.stringMatching(/confirmed by gpt-4o-mini/) });
+    await ask('Where is the invoice page?');
+    expect(await ask('where is the invoice page')).toMatchObject({ cache: 'miss', text: 'Answer to: where is the invoice page', warning: expect.stringMatching(/rejected by gpt-4o-mini/) });
+    expect(verifications).toHaveLength(2);
+    expect(verifications[0]).toContain('Question A:\nhow do i reset my password');
+    const rows = await harness.ledgerRows();
+    expect(rows.filter((row) => row.upstreamModel === 'gpt-4o-mini')).toHaveLength(2);
+  });
+});

@@ -25,6 +25,11 @@ export interface ExactCacheStageOptions {
   readonly logger: Logger;
   /** Answers similar single-turn prompts from stored answers (off when absent). */
   readonly semantic?: SemanticMatcher;
+  /**
+   * Asks a cheap model whether a semantic candidate really asks the same thing before it is
+   * served; its call is an attempt of this request (metered, and counted by the budget).
+   */
+  readonly verify?: (request: ModelRequest, question: string, candidate: string) => Promise<boolean>;
 }
 
 /** What a lookup found: an answer (and how close its prompt was), and the probe to index a new answer with. */
@@ -105,8 +110,12 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
       // The best few candidates whose answers are still stored; one whose answer expired leaves the index.
       for (const candidate of probe.candidates().slice(0, 3)) {
         const hit = await store.get(candidate.exactKey, clock.now(), directives.maxAgeMs);
-        if (hit !== undefined) return { hit, similarity: candidate.similarity, probe: undefined };
-        probe.forget(candidate.id);
+        if (hit === undefined) {
+          probe.forget(candidate.id);
+          continue;
+        }
+        if (options.verify !== undefined && !(await options.verify(request, probe.text, candidate.text))) continue;
+        return { hit, similarity: candidate.similarity, probe: undefined };
       }
       return { hit: undefined, similarity: null, probe };
     } catch (error) {

@@ -22,7 +22,9 @@ export interface SemanticMatcherOptions {
 /** A request prepared for the semantic cache: its partition, its prompt and that prompt's vector. */
 export interface SemanticProbe {
   /** Entries that may answer it, best first: same partition, similar enough, no polarity conflict. */
-  candidates(): ReadonlyArray<{ readonly id: number; readonly exactKey: string; readonly similarity: number }>;
+  candidates(): ReadonlyArray<{ readonly id: number; readonly exactKey: string; readonly similarity: number; readonly text: string }>;
+  /** The compared text of this request (the prompt, or its last turns). */
+  readonly text: string;
   /** Indexes this request's prompt as an answer stored under `exactKey`. */
   remember(exactKey: string): void;
   /** Drops an entry whose answer is gone from the store. */
@@ -59,7 +61,8 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
         candidates: () =>
           index
             .search(vector, options.threshold, (candidate) => candidate.value.partition === partition && !polarityConflict(turn.text, candidate.text))
-            .map((match) => ({ id: match.id, exactKey: match.value.exactKey, similarity: match.similarity })),
+            .map((match) => ({ id: match.id, exactKey: match.value.exactKey, similarity: match.similarity, text: match.text })),
+        text: turn.text,
         remember: (exactKey) => {
           index.add({ vector, text: turn.text, value: { partition, exactKey } });
         },
