@@ -27,16 +27,7 @@ import type { BudgetEngine } from '../pipeline/budget/budget-engine.js';
 import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 import { createBudgetAlertSink, type BudgetAlertSink } from './budget-alert-sink.js';
 import { buildLimits } from './build-limits.js';
-import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
-import { promptCacheBreakpointsStage } from '../pipeline/cache/prompt-cache-breakpoints.js';
-import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
-import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
-import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
-import { verifyWithModel } from '../pipeline/cache/semantic/verify-with-model.js';
-import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
-import type { ResponseCacheStore } from '../stores/response-cache-store.js';
-import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
-import { createRedisResponseCacheStore } from '../stores/cache/redis-response-cache-store.js';
+import { buildCaches, exactCacheDeployment } from './build-caches.js';
 import type { BreakerRecord } from '../pipeline/circuit-breaker/breaker-record.js';
 import type { CircuitBreakerStore } from '../pipeline/circuit-breaker/circuit-breaker-store.js';
 import { createRedisSharedRecordStore } from '../stores/redis/redis-shared-record-store.js';
@@ -204,24 +195,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger,
   });
   const embeddings = createEmbeddingDispatchCall(embeddingModels);
-  const responseCache = openResponseCache(config, stores);
-  const cache =
-    responseCache === undefined || config.cache.exact === undefined
-      ? undefined
-      : exactCacheStage({
-          store: responseCache,
-          ttlMs: config.cache.exact.ttlMs,
-          scope: config.cache.exact.scope,
-          recorder: { deployment: exactCacheDeployment, costCalculator, ledger: ledgerWriter, clock },
-          clock,
-          logger,
-          semantic: semanticMatcherFor(config, resilientModels, embeddings, clock),
-          verify: config.cache.semantic?.verifyWith === undefined ? undefined : verifyWithModel({ call: dispatch, model: config.cache.semantic.verifyWith }),
-        });
-  const promptCacheMinimums = anthropicPromptCacheMinimums(config, adapters);
-  const promptCache =
-    config.cache.prompt.enabled && promptCacheMinimums.size > 0 ? promptCacheBreakpointsStage({ minimumTokens: promptCacheMinimums, ttl: config.cache.prompt.ttl }) : undefined;
-  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache, promptCache });
+  const caches = buildCaches({ config, stores, adapters, modelNames: new Set(resilientModels.keys()), embeddings, dispatch, costCalculator, ledger: ledgerWriter, clock, logger });
+  const pipeline = composeGatewayPipeline({ dispatch, limits: limits.stage, cache: caches.cache, promptCache: caches.promptCache });
 
   return {
     pipeline,
@@ -244,7 +219,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await ledgerWriter.close();
       await alerts.drain();
       await breakerStore?.close?.();
-      await responseCache?.close();
+      await caches.close();
       if (ownsStores) await stores.close();
       if (ownsDispatcher) await dispatcher.close();
     },
@@ -273,53 +248,9 @@ function sharedBreakerStore(
   });
 }
 
-/** Where exact-cache hits are recorded in the ledger (free; the row carries the cost avoided). */
-const exactCacheDeployment = { providerId: 'tollgate', providerKind: 'cache', upstreamModel: 'exact-cache', pricingProviderId: undefined };
 
-/**
- * The shortest prefix worth a cache breakpoint, per logical model with an Anthropic deployment:
- * `cache.prompt.min_tokens`, else Anthropic's documented minimum (2,048 tokens for Haiku models,
- * 1,024 for the others), the largest over the model's Anthropic deployments.
- */
-function anthropicPromptCacheMinimums(config: TollgateConfig, adapters: ReadonlyMap<string, { readonly kind: string }>): Map<string, number> {
-  const minimums = new Map<string, number>();
-  for (const model of config.models) {
-    for (const deployment of model.deployments) {
-      if (adapters.get(deployment.provider)?.kind !== 'anthropic') continue;
-      const minimum = config.cache.prompt.minTokens ?? (/haiku/i.test(deployment.model) ? 2_048 : 1_024);
-      minimums.set(model.name, Math.max(minimums.get(model.name) ?? 0, minimum));
-    }
-  }
-  return minimums;
-}
 
-function semanticMatcherFor(config: TollgateConfig, models: ReadonlyMap<string, unknown>, embeddings: EmbeddingCall, clock: Clock): SemanticMatcher | undefined {
-  const semantic = config.cache.semantic;
-  if (semantic === undefined) return undefined;
-  for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model]), ...(semantic.verifyWith === undefined ? [] : [semantic.verifyWith])]) {
-    if (!models.has(model)) throw new Error(`cache.semantic: "${model}" is not a configured model. Write one of: ${[...models.keys()].join(', ')}.`);
-  }
-  return createSemanticMatcher({
-    embedder:
-      semantic.embedder === undefined
-        ? createHashedNgramEmbedder()
-        : createProviderEmbedder({ embeddings, model: semantic.embedder.model, dimensions: semantic.embedder.dimensions, clock }),
-    threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
-    models: new Set(semantic.models),
-    maxEntries: semantic.maxEntries,
-    turns: semantic.turns,
-  });
-}
 
-/** The exact cache's store: in process for the embedded default, Redis (shared) in scale-out. */
-function openResponseCache(config: TollgateConfig, stores: GatewayStores): ResponseCacheStore | undefined {
-  const exact = config.cache.exact;
-  if (exact === undefined) return undefined;
-  if (stores.redis !== undefined && config.store.kind === 'scale-out') {
-    return createRedisResponseCacheStore({ redis: stores.redis, keyPrefix: `${config.store.redisKeyPrefix}:cache:`, maxEntryBytes: exact.maxEntryBytes, ownsConnection: false });
-  }
-  return createMemoryResponseCacheStore({ maxEntries: exact.maxEntries, maxBytes: exact.maxBytes, maxEntryBytes: exact.maxEntryBytes });
-}
 
 /** Where FAQ answers are recorded in the ledger. */
 const staticAnswerDeployment = { providerId: 'tollgate', providerKind: 'static', upstreamModel: 'tollgate-faq', pricingProviderId: undefined };
