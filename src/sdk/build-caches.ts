@@ -17,6 +17,7 @@ import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-
 import { createRedisResponseCacheStore } from '../stores/cache/redis-response-cache-store.js';
 import type { ResponseCacheStore } from '../stores/response-cache-store.js';
 import type { GatewayStores } from './open-gateway-stores.js';
+import { createRedisSharedEntryFeed, type SharedEntryFeed } from '../stores/redis/redis-shared-entry-feed.js';
 
 export interface BuildCachesOptions {
   readonly config: TollgateConfig;
@@ -48,6 +49,7 @@ export const exactCacheDeployment = { providerId: 'tollgate', providerKind: 'cac
 export function buildCaches(options: BuildCachesOptions): BuiltCaches {
   const { config, clock, logger } = options;
   const responseCache = openResponseCache(config, options.stores);
+  const feed = sharedSemanticFeed(config, options.stores, logger);
   const exact = config.cache.exact;
   const semantic = config.cache.semantic;
   const cache =
@@ -60,13 +62,20 @@ export function buildCaches(options: BuildCachesOptions): BuiltCaches {
           recorder: { deployment: exactCacheDeployment, costCalculator: options.costCalculator, ledger: options.ledger, clock },
           clock,
           logger,
-          semantic: semanticMatcherFor(config, options.modelNames, options.embeddings, clock),
+          semantic: semanticMatcherFor(config, options.modelNames, options.embeddings, clock, feed),
           verify: semantic?.verifyWith === undefined ? undefined : verifyWithModel({ call: options.dispatch, model: semantic.verifyWith }),
         });
   const promptCacheMinimums = anthropicPromptCacheMinimums(config, options.adapters);
   const promptCache =
     config.cache.prompt.enabled && promptCacheMinimums.size > 0 ? promptCacheBreakpointsStage({ minimumTokens: promptCacheMinimums, ttl: config.cache.prompt.ttl }) : undefined;
-  return { cache, promptCache, close: async () => responseCache?.close() };
+  return {
+    cache,
+    promptCache,
+    close: async () => {
+      await feed?.close();
+      await responseCache?.close();
+    },
+  };
 }
 
 /** The exact cache's store: in process for the embedded default, Redis (shared) in scale-out. */
@@ -79,7 +88,14 @@ function openResponseCache(config: TollgateConfig, stores: GatewayStores): Respo
   return createMemoryResponseCacheStore({ maxEntries: exact.maxEntries, maxBytes: exact.maxBytes, maxEntryBytes: exact.maxEntryBytes });
 }
 
-function semanticMatcherFor(config: TollgateConfig, models: ReadonlySet<string>, embeddings: EmbeddingCall, clock: Clock): SemanticMatcher | undefined {
+/** Scale-out: replicas share what they index, since the answers are shared through Redis. */
+function sharedSemanticFeed(config: TollgateConfig, stores: GatewayStores, logger: Logger): SharedEntryFeed | undefined {
+  const semantic = config.cache.semantic;
+  if (semantic === undefined || stores.redis === undefined || config.store.kind !== 'scale-out') return undefined;
+  return createRedisSharedEntryFeed({ redis: stores.redis, key: `${config.store.redisKeyPrefix}:semantic-index`, maxEntries: semantic.maxEntries, pollIntervalMs: 250, logger });
+}
+
+function semanticMatcherFor(config: TollgateConfig, models: ReadonlySet<string>, embeddings: EmbeddingCall, clock: Clock, feed: SharedEntryFeed | undefined): SemanticMatcher | undefined {
   const semantic = config.cache.semantic;
   if (semantic === undefined) return undefined;
   for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model]), ...(semantic.verifyWith === undefined ? [] : [semantic.verifyWith])]) {
@@ -94,6 +110,7 @@ function semanticMatcherFor(config: TollgateConfig, models: ReadonlySet<string>,
     models: new Set(semantic.models),
     maxEntries: semantic.maxEntries,
     turns: semantic.turns,
+    feed,
   });
 }
 

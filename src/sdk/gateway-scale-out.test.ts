@@ -35,10 +35,10 @@ describe('scale-out store: Redis counters, PostgreSQL ledger and keys', () => {
     await client.end();
   });
 
-  async function start(redisUrl: string, extraYaml: string): Promise<{ running: RunningGateway; prefix: string }> {
-    const suffix = randomBytes(4).toString('hex');
+  async function start(redisUrl: string, extraYaml: string, shared?: string): Promise<{ running: RunningGateway; prefix: string }> {
+    const suffix = shared ?? randomBytes(4).toString('hex');
     const schema = `tg_scale_${suffix}`;
-    schemas.push(schema);
+    if (!schemas.includes(schema)) schemas.push(schema);
     const prefix = `tg-test-${suffix}`;
     const yaml = [
       'providers:',
@@ -80,6 +80,30 @@ describe('scale-out store: Redis counters, PostgreSQL ledger and keys', () => {
       expect(status.spent).toBeGreaterThan(0);
     } finally {
       await running.shutdown();
+    }
+  });
+
+  it('shares the exact and semantic caches between replicas', async () => {
+    const shared = randomBytes(4).toString('hex');
+    const cacheYaml = 'cache:\n  exact: { scope: global }\n  semantic: { models: [gpt-4o-mini] }';
+    const first = await start('redis://127.0.0.1:6379', cacheYaml, shared);
+    const second = await start('redis://127.0.0.1:6379', cacheYaml, shared);
+    try {
+      const ask = async (running: RunningGateway, content: string) => {
+        const { data, response } = await new OpenAI({ baseURL: `${running.url}/v1`, apiKey: 'x', maxRetries: 0 }).chat.completions
+          .create({ model: 'gpt-4o-mini', max_tokens: 1000, messages: [{ role: 'user', content }] })
+          .withResponse();
+        return { text: data.choices[0]?.message.content, cache: response.headers.get('x-tollgate-cache') };
+      };
+      const original = await ask(first.running, 'How do I rotate my API key?');
+      expect(original.cache).toBe('miss');
+      // The entry is in Redis at once; the other replica's index learns the prompt within a poll (250 ms).
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(await ask(second.running, 'How do I rotate my API key?')).toMatchObject({ cache: 'hit', text: original.text });
+      expect(await ask(second.running, 'how do i rotate my api key')).toMatchObject({ cache: 'semantic-hit', text: original.text });
+    } finally {
+      await first.running.shutdown();
+      await second.running.shutdown();
     }
   });
 

@@ -17,6 +17,17 @@ export interface SemanticMatcherOptions {
    * before them must be identical (it is part of the partition).
    */
   readonly turns?: number;
+  /**
+   * Shares indexed prompts with the other replicas (scale-out, where the answers themselves are
+   * in Redis): what one replica indexes, the others index too.
+   */
+  readonly feed?: SemanticEntryFeed;
+}
+
+/** How indexed prompts travel between replicas (see `stores/redis/redis-shared-entry-feed.ts`). */
+export interface SemanticEntryFeed {
+  publish(entry: { readonly fields: Readonly<Record<string, string>>; readonly payload: Uint8Array }): void;
+  subscribe(onEntry: (entry: { readonly fields: Readonly<Record<string, string>>; readonly payload: Uint8Array }) => void): () => void;
 }
 
 /** A request prepared for the semantic cache: its partition, its prompt and that prompt's vector. */
@@ -46,6 +57,16 @@ interface IndexedAnswer {
  */
 export function createSemanticMatcher(options: SemanticMatcherOptions) {
   const index = createSimilarityIndex<IndexedAnswer>({ dimensions: options.embedder.dimensions, maxEntries: options.maxEntries });
+  const embedderId = options.embedder.id;
+  options.feed?.subscribe(({ fields, payload }) => {
+    const { partition, text, exactKey, embedder } = fields;
+    // Only vectors of the same space and length are comparable.
+    if (embedder !== embedderId || partition === undefined || text === undefined || exactKey === undefined) return;
+    if (payload.byteLength !== options.embedder.dimensions * 4) return;
+    const vector = new Float32Array(options.embedder.dimensions);
+    new Uint8Array(vector.buffer).set(payload);
+    index.add({ vector, text, value: { partition, exactKey } });
+  });
 
   return {
     /** `undefined` when the request cannot be answered semantically (model not enabled, not single-turn). */
@@ -65,6 +86,7 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
         text: turn.text,
         remember: (exactKey) => {
           index.add({ vector, text: turn.text, value: { partition, exactKey } });
+          options.feed?.publish({ fields: { partition, text: turn.text, exactKey, embedder: embedderId }, payload: new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength)) });
         },
         forget: (id) => index.remove(id),
       };
