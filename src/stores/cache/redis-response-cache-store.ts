@@ -1,5 +1,5 @@
+import { redisFailuresAsUnavailable } from '../redis/redis-failures.js';
 import type { Redis } from 'ioredis';
-import { TollgateError } from '../../core/errors.js';
 import { closeRedisConnection } from '../redis/open-redis-connection.js';
 import { scriptKeyPrefix } from '../redis/redis-script.js';
 import { responseCacheEntrySize, type CachedResponse, type ResponseCacheStats, type ResponseCacheStore } from '../response-cache-store.js';
@@ -24,10 +24,6 @@ export interface RedisResponseCacheStoreOptions {
 /** Keys asked for per SCAN step, and so the most unlinked per UNLINK. */
 const SCAN_BATCH = 500;
 
-function unavailable(operation: string, cause: unknown): TollgateError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new TollgateError({ code: 'TG_ERR_STORE_UNAVAILABLE', message: `Response cache store unavailable (${operation}): ${reason}`, cause });
-}
 
 /** A SCAN `MATCH` pattern matching `text` literally. */
 function escapeGlob(text: string): string {
@@ -71,13 +67,7 @@ export function createRedisResponseCacheStore(options: RedisResponseCacheStoreOp
   let latestNow = Number.NEGATIVE_INFINITY;
   let closed = false;
 
-  async function run<Result>(operation: string, work: () => Promise<Result>): Promise<Result> {
-    try {
-      return await work();
-    } catch (error) {
-      throw unavailable(operation, error);
-    }
-  }
+  const run = redisFailuresAsUnavailable('Response cache store');
 
   function observe(now: number): void {
     if (now > latestNow) latestNow = now;

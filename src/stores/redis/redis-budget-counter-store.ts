@@ -1,5 +1,5 @@
+import { redisFailuresAsUnavailable, storeUnavailable } from './redis-failures.js';
 import type { Redis } from 'ioredis';
-import { TollgateError } from '../../core/errors.js';
 import type { BucketAmount, BucketLimit, BucketUsage, BudgetCounterStore, ReserveResult, SettleOutcome } from '../budget-counter-store.js';
 import { budgetCounterScripts } from './redis-budget-counter-scripts.js';
 import { closeRedisConnection } from './open-redis-connection.js';
@@ -40,10 +40,6 @@ function expiryMs(milliseconds: number): string {
   return String(Math.max(1, Math.ceil(milliseconds)));
 }
 
-function unavailable(operation: string, cause: unknown): TollgateError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new TollgateError({ code: 'TG_ERR_STORE_UNAVAILABLE', message: `Budget counter store unavailable (${operation}): ${reason}`, cause });
-}
 
 function integerAt(reply: unknown, index: number): number {
   const value = Array.isArray(reply) ? reply[index] : undefined;
@@ -73,13 +69,7 @@ export function createRedisBudgetCounterStore(options: RedisBudgetCounterStoreOp
   const indexKeys = [`${keyPrefix}reservations`, `${keyPrefix}buckets`];
   let closed = false;
 
-  async function run<Result>(operation: string, work: () => Promise<Result>): Promise<Result> {
-    try {
-      return await work();
-    } catch (error) {
-      throw unavailable(operation, error);
-    }
-  }
+  const run = redisFailuresAsUnavailable('Budget counter store');
 
   function amountArguments(amounts: readonly BucketAmount[], now: number): string[] {
     return amounts.flatMap((amount) => [
@@ -125,7 +115,7 @@ export function createRedisBudgetCounterStore(options: RedisBudgetCounterStoreOp
       );
       if (integerAt(reply, 0) === 1) return { ok: true, replayed: integerAt(reply, 1) === 1 };
       const limit = checked[integerAt(reply, 1) - 1];
-      if (limit === undefined) throw unavailable('reserve', new TypeError(`unexpected script reply ${JSON.stringify(reply)}`));
+      if (limit === undefined) throw storeUnavailable('Budget counter store', 'reserve', new TypeError(`unexpected script reply ${JSON.stringify(reply)}`));
       return { ok: false, budgetId: limit.budgetId, remaining: limit.limit - integerAt(reply, 2), resetAt: limit.resetAt };
     },
 
