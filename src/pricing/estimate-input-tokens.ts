@@ -43,6 +43,13 @@ function renderContent(message: ChatMessage): { text: string; attachmentParts: n
   return { text, attachmentParts };
 }
 
+/** The characters of text a request's messages carry (the size `EXACT_COUNT_CHARACTER_LIMIT` is measured in). */
+export function promptCharacterCount(body: ChatRequestBody): number {
+  let characters = 0;
+  for (const message of body.messages) characters += renderContent(message).text.length;
+  return characters;
+}
+
 /** Up to this many characters, a prompt is cheap enough to tokenise exactly when it matters (about 1 ms at most). */
 export const EXACT_COUNT_CHARACTER_LIMIT = 4_096;
 

@@ -8,7 +8,7 @@ import type { BudgetAlert } from '../pipeline/budget/budget-types.js';
 import type { CallerLimits } from '../pipeline/budget/limit-rules.js';
 import { limitsStage, type LimitedModel } from '../pipeline/budget/limits-stage.js';
 import type { Stage } from '../pipeline/stage.js';
-import { boundInputTokens, EXACT_COUNT_CHARACTER_LIMIT, estimateInputTokens } from '../pricing/estimate-input-tokens.js';
+import { boundInputTokens, EXACT_COUNT_CHARACTER_LIMIT, estimateInputTokens, promptCharacterCount } from '../pricing/estimate-input-tokens.js';
 import type { BudgetCounterStore } from '../stores/budget-counter-store.js';
 
 export interface PricedAdapter {
@@ -100,7 +100,7 @@ export function buildLimits(options: BuildLimitsOptions): BuiltLimits {
     priceCeiling,
     countInputTokens: boundInputTokens,
     // Near a limit, a short prompt is counted exactly; a long one keeps its bound (never tokenised on the request path).
-    exactInputTokens: (body) => (promptCharacters(body) <= EXACT_COUNT_CHARACTER_LIMIT ? estimateInputTokens(body) : boundInputTokens(body)),
+    exactInputTokens: (body) => (promptCharacterCount(body) <= EXACT_COUNT_CHARACTER_LIMIT ? estimateInputTokens(body) : boundInputTokens(body)),
     defaultMaxTokens: config.limits.defaultMaxTokens,
     onStoreFailure: config.limits.onStoreFailure,
     clock,
@@ -123,11 +123,3 @@ function usage(buckets: Partial<Usage>): Usage {
   };
 }
 
-function promptCharacters(body: { readonly messages: ReadonlyArray<{ readonly content?: unknown }> }): number {
-  let characters = 0;
-  for (const message of body.messages) {
-    if (typeof message.content === 'string') characters += message.content.length;
-    else if (Array.isArray(message.content)) for (const part of message.content as Array<{ text?: unknown }>) if (typeof part.text === 'string') characters += part.text.length;
-  }
-  return characters;
-}

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { BucketAmount, BucketLimit, BudgetCounterStore } from './budget-counter-store.js';
 
-const NOW = Date.UTC(2025, 5, 15, 12);
-const TTL = 60_000;
-const FAR = NOW + 86_400_000;
+/** The suite's fixed time, reservation TTL and far retention, shared with store-specific tests. */
+export const NOW = Date.UTC(2025, 5, 15, 12);
+export const TTL = 60_000;
+export const FAR = NOW + 86_400_000;
 
-function amount(budgetId: string, value: number, windowKey = 'w1', retainUntil = FAR): BucketAmount {
+/** An amount charged to bucket (budgetId, windowKey), kept until `retainUntil`. */
+export function amount(budgetId: string, value: number, windowKey = 'w1', retainUntil = FAR): BucketAmount {
   return { budgetId, windowKey, amount: value, retainUntil };
 }
 
-function limit(budgetId: string, value: number, windowKeys: string[] = ['w1']): BucketLimit {
+/** A limit on budgetId summed over `windowKeys`, resetting at FAR. */
+export function limit(budgetId: string, value: number, windowKeys: string[] = ['w1']): BucketLimit {
   return { budgetId, limit: value, windowKeys, resetAt: FAR };
 }
 

@@ -5,24 +5,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../core/clock.js';
 import { makeLedgerEntry } from '../ledger-entry-fixture.js';
-import type { BucketAmount, BucketLimit, BudgetCounterStore } from '../budget-counter-store.js';
-import { describeBudgetCounterStoreContract } from '../budget-counter-store.contract.js';
+import type { BudgetCounterStore } from '../budget-counter-store.js';
+import { amount, describeBudgetCounterStoreContract, FAR, limit, NOW, TTL } from '../budget-counter-store.contract.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteBudgetCounterStore, openSqliteBudgetCounterStore } from './sqlite-budget-counter-store.js';
 import { createSqliteLedgerStore } from './sqlite-ledger-store.js';
 
 const fixedClock: Clock = { now: () => 1_750_000_000_000, monotonic: () => 0 };
-const NOW = Date.UTC(2025, 5, 15, 12);
-const TTL = 60_000;
-const FAR = NOW + 86_400_000;
-
-function amount(budgetId: string, value: number, windowKey = 'w1', retainUntil = FAR): BucketAmount {
-  return { budgetId, windowKey, amount: value, retainUntil };
-}
-
-function limit(budgetId: string, value: number, windowKeys: string[] = ['w1']): BucketLimit {
-  return { budgetId, limit: value, windowKeys, resetAt: FAR };
-}
 
 const contractStores: BudgetCounterStore[] = [];
 const contractDirectories: string[] = [];
