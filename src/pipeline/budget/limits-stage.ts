@@ -219,7 +219,7 @@ export function limitsStage(options: LimitsStageOptions) {
     for (const family of ['requests', 'tokens'] as const) {
       const limits = rateBudgets.filter((budget) => budget.family === family);
       if (limits.length === 0) continue;
-      const statuses = await quietly(() => Promise.all(limits.map((budget) => engine.status(budget))));
+      const statuses = await quietly(() => Promise.all(limits.map((budget) => engine.status(budget, { sweep: false }))));
       if (statuses === undefined) continue;
       const tightest = statuses.reduce((left, right) => (right.remaining < left.remaining ? right : left));
       headers[`x-ratelimit-limit-${family}`] = String(tightest.limit);
@@ -232,7 +232,7 @@ export function limitsStage(options: LimitsStageOptions) {
   async function tierFor(requested: string, model: LimitedModel, budgets: readonly BudgetRule[]): Promise<string> {
     const degrading = budgets.filter((budget) => budget.onExceed === 'degrade');
     if (degrading.length === 0 || model.budgetTiers.length === 0) return requested;
-    const statuses = await quietly(() => Promise.all(degrading.map((budget) => engine.status(budget))));
+    const statuses = await quietly(() => Promise.all(degrading.map((budget) => engine.status(budget, { sweep: false }))));
     if (statuses === undefined) return requested;
     const used = Math.max(...statuses.map((status) => (status.spent + status.reserved) / status.limit));
     let target = requested;
