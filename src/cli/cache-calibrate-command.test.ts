@@ -100,7 +100,7 @@ describe('tollgate cache calibrate', () => {
       ? 'on qqp-val, the default threshold keeps the precision default-threshold.ts documents'
       : `on qqp-val: skipped, ${qqpPath} is absent`,
     async () => {
-      const result = await tollgate(['cache', 'calibrate', '--pairs', qqpPath, '--format', 'json', '--target-precision', '0.9']);
+      const result = await tollgate(['cache', 'calibrate', '--pairs', qqpPath, '--format', 'json', '--target-precision', '0.95']);
       expect(result.code).toBe(0);
       const calibration = JSON.parse(result.stdout) as CalibrationJson;
       expect(calibration.defaultThreshold.threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);

@@ -55,6 +55,20 @@ describe('calibrateThreshold', () => {
     expect(calibration.chosen).toMatchObject({ threshold: 0.5, hits: 121, correctHits: 120 });
   });
 
+  it('counts the non-duplicate labels on pairs with the same words: the ceiling no embedder can pass', async () => {
+    const calibration = await calibrateThreshold(
+      [
+        { first: 'What is the purpose of life ?', second: 'What is the purpose of life?', duplicate: false, line: 1 },
+        { first: 'Which laptop should I buy', second: 'which laptop should I buy?', duplicate: true, line: 2 },
+        { first: 'Which laptop I should buy?', second: 'Which laptop should I buy?', duplicate: false, line: 3 },
+        { first: 'Turn it on', second: 'turn it off', duplicate: false, line: 4 },
+      ],
+      { embedder: placingEmbedder },
+    );
+    // Line 1 only: line 2 is labeled duplicate, line 3's words differ in order, line 4's differ.
+    expect(calibration.sameWordsNonDuplicates).toBe(1);
+  });
+
   it('uses the polarity guard by default', async () => {
     const calibration = await calibrateThreshold(
       [{ first: 'turn it on', second: 'turn it off', duplicate: false, line: 1 }],

@@ -1,5 +1,6 @@
 import { cosineSimilarity } from './cosine-similarity.js';
 import type { Embedder } from './embedder.js';
+import { normalisedWords } from './normalised-words.js';
 import { polarityConflict } from './polarity-guard.js';
 import type { LabeledPair } from './read-labeled-pairs.js';
 
@@ -51,6 +52,13 @@ export interface ThresholdCalibration {
   readonly guardedDuplicates: number;
   readonly targetPrecision: number;
   readonly minimumHits: number;
+  /**
+   * Unguarded pairs with the same words after normalisation (`normalisedWords`: case, punctuation
+   * and spacing aside) that are labeled not duplicate. Every embedder that reads words gives such a
+   * pair similarity 1, so it is a hit at every threshold: with `n` of them, no threshold reaches a
+   * precision above `1 − n / hits`. They measure the labels, not the cache.
+   */
+  readonly sameWordsNonDuplicates: number;
   /** One row per swept threshold, ascending. */
   readonly rows: readonly ThresholdRow[];
   /** Undefined when no threshold meets the target. */
@@ -62,6 +70,8 @@ export interface ScoredPair {
   readonly similarity: number;
   readonly guarded: boolean;
   readonly duplicate: boolean;
+  /** Whether both prompts have the same normalised words. Default false. */
+  readonly sameWords?: boolean;
 }
 
 const embeddingBatchSize = 512;
@@ -80,6 +90,7 @@ export async function calibrateThreshold(pairs: readonly LabeledPair[], options:
     similarity: cosineSimilarity(vectors.get(pair.first)!, vectors.get(pair.second)!),
     guarded: guard(pair.first, pair.second),
     duplicate: pair.duplicate,
+    sameWords: normalisedWords(pair.first).join(' ') === normalisedWords(pair.second).join(' '),
   }));
   return { embedderId: options.embedder.id, ...sweepThresholds(scored, options) };
 }
@@ -127,6 +138,7 @@ export function sweepThresholds(
     duplicates,
     guarded: scored.length - eligible.length,
     guardedDuplicates: scored.filter((pair) => pair.guarded && pair.duplicate).length,
+    sameWordsNonDuplicates: eligible.filter((pair) => pair.sameWords === true && !pair.duplicate).length,
     targetPrecision,
     minimumHits,
     rows,

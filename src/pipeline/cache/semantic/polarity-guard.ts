@@ -1,3 +1,4 @@
+import { personsOf, singlePositions, swappedWords, tensesOf } from './framing-conflicts.js';
 import { numberMentions, quantitiesDiffer, type NumberMentions } from './number-mentions.js';
 import { normalisedWords } from './normalised-words.js';
 import {
@@ -27,13 +28,21 @@ import {
  *   itself (`lock`/`unlock`, `legal`/`illegal`);
  * - `symbols`: they hold different symbols that normalisation drops but that change meaning in
  *   technical prompts: `#` or `+` right after a letter or digit (`C++` / `C#`), and operators made
- *   of `= < > | !` (`a = b` / `a == b`, `x > y` / `x < y`, `||`), compared as lists; decoration
- *   (`*`, backticks, `@`, quotes, brackets, sentence punctuation) is ignored;
+ *   of `= < > | !` (`a = b` / `a == b`, `x > y` / `x < y`, `||`), and symbols standing alone
+ *   between spaces (`# and ##` / `() and (,)`), compared as lists; decoration attached to words
+ *   (`*bold*`, backticks, `@`, quotes, brackets, sentence punctuation) is ignored;
  * - `direction`: the same two words, once each in both and at most five words apart, in opposite
  *   orders with the same directional word (`to`, `into`, `than`, `from`, `over` …) between them in both ("convert km to miles" / "convert miles to km",
- *   "is A faster than B" / "is B faster than A"; but "from X to Y" / "to Y from X" agree).
+ *   "is A faster than B" / "is B faster than A"; but "from X to Y" / "to Y from X" agree);
+ * - `perspective`: they refer to different grammatical persons (`my painting` / `your painting`,
+ *   `how do you` / `how do I`; see `personOfWord`), the asker alone counting as no one
+ *   (`how to` / `how do I` agree);
+ * - `tense`: one is framed in the past or as a hypothetical and the other is not, or not the
+ *   same way (`how did you become` / `how can I become`, `would` / `should`; see `tenseOfWord`);
+ * - `order`: two content words occur once in each, in opposite orders, wherever they are
+ *   ("import from Canada, sell in India" / "import from India, sell in Canada"; see `swappedWords`).
  */
-export type PolarityConflictKind = 'negation' | 'quantity' | 'opposing-words' | 'negating-prefix' | 'symbols' | 'direction';
+export type PolarityConflictKind = 'negation' | 'quantity' | 'opposing-words' | 'negating-prefix' | 'symbols' | 'direction' | 'perspective' | 'tense' | 'order';
 
 export interface PolarityConflict {
   readonly kind: PolarityConflictKind;
@@ -67,6 +76,12 @@ export function findPolarityConflict(first: string, second: string): PolarityCon
   if (one.symbols !== other.symbols) return { kind: 'symbols', detail: `"${one.symbols}" vs "${other.symbols}"` };
   const reversed = reversedDirection(one.words, other.words);
   if (reversed !== undefined) return { kind: 'direction', detail: reversed };
+  const [persons, otherPersons] = [personsOf(one.words), personsOf(other.words)];
+  if (persons !== otherPersons) return { kind: 'perspective', detail: `[${persons}] vs [${otherPersons}]` };
+  const [tenses, otherTenses] = [tensesOf(one.words), tensesOf(other.words)];
+  if (tenses !== otherTenses) return { kind: 'tense', detail: `[${tenses}] vs [${otherTenses}]` };
+  const swapped = swappedWords(one.words, other.words);
+  if (swapped !== undefined) return { kind: 'order', detail: swapped };
   return undefined;
 }
 
@@ -111,11 +126,24 @@ function readPolarity(text: string): PolarityReading {
     negations: words.filter((word) => negationWords.has(word)).length,
     numbers: numberMentions(words),
     families,
-    symbols: [...(text.normalize('NFKC').match(meaningfulSymbols) ?? [])].sort().join(' '),
+    symbols: meaningfulSymbolsOf(text),
   };
 }
 
 const meaningfulSymbols = /(?<=[\p{L}\p{N}])[#+]+|[=<>|!]*[=<>|][=<>|!]*/gu;
+/** A run of symbols standing alone between spaces (`#` and `##`, `()` and `(,)`), unless it is only operators, sentence punctuation, quotes or dashes. */
+const standaloneSymbols = /(?<!\S)[^\p{L}\p{N}\s]+(?!\S)/gu;
+const sentencePunctuation = /^[.,;:!?'"“”‘’`\-–—…]+$/u;
+
+function meaningfulSymbolsOf(text: string): string {
+  const normalised = text.normalize('NFKC');
+  // Operator characters are read by `meaningfulSymbols` already; what is left must be more than punctuation.
+  const standalone = (normalised.match(standaloneSymbols) ?? []).filter((run) => {
+    const rest = run.replace(/[=<>|!]/g, '');
+    return rest !== '' && !sentencePunctuation.test(rest);
+  });
+  return [...(normalised.match(meaningfulSymbols) ?? []), ...standalone].sort().join(' ');
+}
 
 /** `non profit` → `nonprofit`, so the hyphenated and the joined spellings read alike. */
 function joinNon(words: string[]): string[] {
@@ -176,19 +204,6 @@ function reversedDirection(words: readonly string[], otherWords: readonly string
     }
   }
   return undefined;
-}
-
-/** Content words that occur exactly once, and where. */
-function singlePositions(words: readonly string[]): Map<string, number> {
-  const positions = new Map<string, number>();
-  const repeated = new Set<string>();
-  words.forEach((word, index) => {
-    if (commonWords.has(word)) return;
-    if (positions.has(word)) repeated.add(word);
-    positions.set(word, index);
-  });
-  for (const word of repeated) positions.delete(word);
-  return positions;
 }
 
 function sameSet<Value>(first: ReadonlySet<Value>, second: ReadonlySet<Value>): boolean {

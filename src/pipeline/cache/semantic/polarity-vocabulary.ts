@@ -117,3 +117,40 @@ export const numberWords: ReadonlyMap<string, number> = new Map([
 export const scaleWords: ReadonlyMap<string, number> = new Map([
   ['dozen', 12], ['hundred', 100], ['thousand', 1e3], ['million', 1e6], ['billion', 1e9], ['trillion', 1e12],
 ]);
+
+/**
+ * Whom a prompt is about, by grammatical person. Two prompts that refer to different sets of
+ * persons ask different things ("what do you think of my painting" / "… of this painting", "is it
+ * wrong to hate my mother" / "… your mother"). `ill`, `id`, `us` and `were` are left out: without
+ * their apostrophes or capitals they are as often other words.
+ */
+export const personOfWord: ReadonlyMap<string, string> = new Map(
+  [
+    ['first-singular', 'i me my mine myself im ive'],
+    ['first-plural', 'we our ours ourselves weve'],
+    ['second', 'you your yours yourself yourselves youre youve u ur'],
+    ['third-singular', 'he him his himself she her hers herself hes shes'],
+    ['third-plural', 'they them their theirs themselves theyre theyve'],
+  ].flatMap(([person, words]) => wordsOf(words!).map((word): [string, string] => [word, person!])),
+);
+
+/**
+ * Verbs that put a question in the past or in a hypothetical: "how did you become a data
+ * scientist" asks for a story, "how do I become one" for advice; "what would you do with $50M"
+ * is not "what should you do with $50M". The present and its usual modals (`do`, `can`, `should`)
+ * are left alone, since "how do I" and "how can I" ask the same.
+ */
+export const tenseOfWord: ReadonlyMap<string, string> = new Map(
+  [
+    ['past', 'did was were had'],
+    ['hypothetical', 'would might'],
+  ].flatMap(([tense, words]) => wordsOf(words!).map((word): [string, string] => [word, tense!])),
+);
+
+/** Words that join equals: the two sides of "X and Y" may swap. */
+export const coordinatingWords: ReadonlySet<string> = new Set(wordsOf('and or nor vs versus'));
+
+/** Words that give the words around them roles ("import from X, sell in Y"): around them, order matters. */
+export const relationWords: ReadonlySet<string> = new Set(
+  wordsOf('to into onto than from over of for in on at about with by against under toward towards via per after before'),
+);
