@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
 
 const entry = fileURLToPath(new URL('./tollgate-entry.ts', import.meta.url));
@@ -104,7 +104,7 @@ describe('tollgate cache calibrate', () => {
       expect(result.code).toBe(0);
       const calibration = JSON.parse(result.stdout) as CalibrationJson;
       expect(calibration.defaultThreshold.threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);
-      expect(calibration.defaultThreshold.precision).toBeGreaterThanOrEqual(0.92);
+      expect(calibration.defaultThreshold.precision).toBeGreaterThanOrEqual(0.95);
       expect(calibration.chosen?.threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);
     },
   );
@@ -140,6 +140,46 @@ describe('tollgate cache calibrate --config (a configured embeddings model)', ()
       expect(result.stdout).toContain('provider:embedder:d1536');
     } finally {
       await simulator.close(0);
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tollgate cache calibrate --onnx (a local ONNX model folder)', () => {
+  // In-process: the flag parser in main.ts must list `onnx` before the command line accepts it.
+  async function calibrateInProcess(flags: Record<string, string>): Promise<string> {
+    const { cacheCalibrateCommand } = await import('./cache-calibrate-command.js');
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await cacheCalibrateCommand(flags)).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    return written.join('');
+  }
+
+  it('calibrates the model in the folder', async () => {
+    const { writeTinyOnnxModel } = await import('../testing/tiny-onnx-model.js');
+    const directory = mkdtempSync(join(tmpdir(), 'tollgate-calibrate-onnx-'));
+    try {
+      const folder = join(directory, 'tiny-bert');
+      mkdirSync(folder);
+      writeTinyOnnxModel(folder);
+      const pairsPath = join(directory, 'pairs.csv');
+      writeFileSync(
+        pairsPath,
+        ['How do I reset my password?,how do i reset my password,1', 'Write a poem about cats,write a poem about a cat,1', 'play with the dog,the weather today,0', ''].join('\n'),
+      );
+      const calibration = JSON.parse(await calibrateInProcess({ pairs: pairsPath, onnx: folder, format: 'json' })) as CalibrationJson & { embedder: string };
+      expect(calibration.embedder).toMatch(/^onnx:tiny-bert:[0-9a-f]{12}:d8:mean:t512$/);
+      expect(calibration).toMatchObject({ pairs: 3, duplicates: 2 });
+      await expect(calibrateInProcess({ pairs: pairsPath, onnx: join(directory, 'absent') })).rejects.toThrow(/the model folder .*absent does not exist/);
+      await expect(calibrateInProcess({ pairs: pairsPath, onnx: folder, config: 'tollgate.yaml' })).rejects.toThrow('--config and --onnx each name an embedder; give one of them.');
+    } finally {
       rmSync(directory, { recursive: true, force: true });
     }
   });

@@ -2,29 +2,35 @@ import { readFile } from 'node:fs/promises';
 import { calibrateThreshold, type ThresholdCalibration, type ThresholdRow } from '../pipeline/cache/semantic/calibrate-threshold.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
 import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
+import { createOnnxEmbedder } from '../pipeline/cache/semantic/onnx-embedder.js';
 import { duplicateScore, LabeledPairsError, readLabeledPairs, type LabelScale } from '../pipeline/cache/semantic/read-labeled-pairs.js';
 import { requiredFlag, type Flags } from './main.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import type { Embedder } from '../pipeline/cache/semantic/embedder.js';
-import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
+import { buildSemanticEmbedder } from '../sdk/build-semantic-embedder.js';
 import { createGateway } from '../sdk/create-gateway.js';
 
 /**
- * `tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE]`:
- * measures the built-in embedder (or, with `--config`, the configured `cache.semantic.embedder`) and polarity guard on labeled prompt pairs (CSV: text,text,label) and
- * picks the lowest similarity threshold whose hits are precise enough (see `calibrateThreshold`).
+ * `tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE | --onnx FOLDER]`:
+ * measures the built-in embedder (or, with `--config`, the configured `cache.semantic.embedder`;
+ * with `--onnx`, a local ONNX model folder) and polarity guard on labeled prompt pairs (CSV:
+ * text,text,label) and picks the lowest similarity threshold whose hits are precise enough (see
+ * `calibrateThreshold`).
  */
 export async function cacheCalibrateCommand(flags: Flags): Promise<number> {
   const format = flags['format'] ?? 'table';
   if (format !== 'table' && format !== 'json') throw new Error(`--format: expected "table" or "json", got "${format}".`);
   const targetPrecision = precisionFlag(flags['target-precision']);
+  const configPath = flags['config'];
+  const onnxFolder = flags['onnx'];
+  if (configPath !== undefined && onnxFolder !== undefined) throw new Error('--config and --onnx each name an embedder; give one of them.');
+  if (onnxFolder === '') throw new Error('--onnx: expected a model folder, e.g. --onnx models/all-MiniLM-L6-v2');
   const path = requiredFlag(flags, 'pairs', 'qqp-val.csv');
   const { pairs, scale } = readLabeledPairsFile(path, await readPairsFile(path));
-  const configPath = flags['config'];
   const calibration =
     configPath === undefined
-      ? await calibrateThreshold(pairs, { embedder: createHashedNgramEmbedder(), targetPrecision })
+      ? await calibrateThreshold(pairs, { embedder: onnxFolder === undefined ? createHashedNgramEmbedder() : createOnnxEmbedder({ folder: onnxFolder }), targetPrecision })
       : await withConfiguredEmbedder(configPath, (embedder) => calibrateThreshold(pairs, { embedder, targetPrecision }));
   const defaultRow = calibration.rows.find((row) => Math.abs(row.threshold - DEFAULT_SEMANTIC_THRESHOLD) < 1e-9);
   process.stdout.write(
@@ -46,7 +52,7 @@ async function withConfiguredEmbedder<Result>(configPath: string, run: (embedder
   if (settings === undefined) throw new Error(`--config: ${configPath} has no cache.semantic.embedder; leave --config out to calibrate the built-in embedder.`);
   const gateway = createGateway({ config: { ...config, store: { kind: 'memory' } } });
   try {
-    return await run(createProviderEmbedder({ embeddings: gateway.embeddings, model: settings.model, dimensions: settings.dimensions, clock: systemClock }));
+    return await run(buildSemanticEmbedder(settings, gateway.embeddings, systemClock));
   } finally {
     await gateway.close();
   }
@@ -93,6 +99,7 @@ function calibrationJson(path: string, scale: LabelScale, calibration: Threshold
     pairs: calibration.pairs,
     duplicates: calibration.duplicates,
     guard: { vetoed: calibration.guarded, vetoedDuplicates: calibration.guardedDuplicates },
+    sameWordsNonDuplicates: calibration.sameWordsNonDuplicates,
     targetPrecision: calibration.targetPrecision,
     minimumHits: calibration.minimumHits,
     chosen: calibration.chosen ?? null,
@@ -112,6 +119,12 @@ function calibrationTable(path: string, scale: LabelScale, calibration: Threshol
     `pairs:     ${path}: ${count(calibration.pairs)} pairs, ${count(calibration.duplicates)} duplicates (${labelRule(scale)})`,
     `embedder:  ${calibration.embedderId}`,
     `guard:     the polarity guard vetoes ${count(calibration.guarded)} pairs, ${count(calibration.guardedDuplicates)} of them duplicates`,
+    ...(calibration.sameWordsNonDuplicates === 0
+      ? []
+      : [
+          `labels:    ${count(calibration.sameWordsNonDuplicates)} pairs with the same words (case, spacing and punctuation aside) are labeled not duplicate; ` +
+            'every embedder scores them 1, so they are wrong hits at every threshold',
+        ]),
     `rule:      the lowest threshold with precision ≥ ${calibration.targetPrecision} over ≥ ${calibration.minimumHits} hits, holding at every higher threshold with that many hits`,
     '',
     'threshold     hits  precision   recall  hit rate',

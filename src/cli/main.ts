@@ -11,14 +11,15 @@ Usage:
   tollgate simulate [--port N] [--host H] [--accept-any-model]
                                                          run the provider simulator (a test instrument)
   tollgate demo [--requests N] [--concurrency N]         simulator + gateway + sample workload + report
-  tollgate bench-semantic [--entries N] [--lookups N]    semantic cache lookups against a large index
+  tollgate bench-semantic [--entries N] [--lookups N] [--index memory|sqlite|both]
+                                                         semantic cache lookups against a large index
   tollgate bench-overhead [--seconds N] [--with-limits] [--with-cache]
                                                         measure the gateway's added latency
   tollgate bench-failover [--requests N] [--ttft-ms N]   failover success rate and added time to first token
   tollgate keys create --config FILE --models a,b|* [--name N] [--team T] [--user U] [--org O] [--expires 30d]
   tollgate keys list --config FILE | keys revoke --config FILE <id>
                                                          virtual keys (the secret is shown once)
-  tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json]
+  tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE | --onnx FOLDER]
                                                          semantic-cache threshold from labeled pairs (CSV text,text,label)
   tollgate help                                          this text
 `;
@@ -47,7 +48,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       }
       case 'bench-semantic': {
         const { benchSemanticCommand } = await import('./bench-semantic-command.js');
-        return await benchSemanticCommand(parseFlags(rest, { entries: 'string', lookups: 'string' }));
+        return await benchSemanticCommand(parseFlags(rest, { entries: 'string', lookups: 'string', index: 'string' }));
       }
       case 'bench-failover': {
         const { benchFailoverCommand } = await import('./bench-failover-command.js');
@@ -67,8 +68,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       case 'cache': {
         const { cacheCalibrateCommand } = await import('./cache-calibrate-command.js');
         const [action, ...cacheArgs] = rest;
-        if (action !== 'calibrate') throw new Error('usage: tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE]');
-        return await cacheCalibrateCommand(parseFlags(cacheArgs, { pairs: 'string', 'target-precision': 'string', format: 'string', config: 'string' }));
+        if (action !== 'calibrate') throw new Error('usage: tollgate cache calibrate --pairs FILE [--target-precision 0.99] [--format table|json] [--config FILE | --onnx FOLDER]');
+        return await cacheCalibrateCommand(parseFlags(cacheArgs, { pairs: 'string', 'target-precision': 'string', format: 'string', config: 'string', onnx: 'string' }));
       }
       case undefined:
       case 'help':

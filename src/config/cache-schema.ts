@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { integerField, strictMapping } from './config-fields.js';
 
@@ -27,7 +28,46 @@ const exactCacheSchema = strictMapping(
   maxEntryBytes: exact.max_entry_bytes,
 }));
 
-const semanticCacheSchema = strictMapping(
+/**
+ * The semantic cache's embedder: an embeddings model Tollgate serves (`model`, with the length of
+ * its vectors), or a local ONNX model folder (`onnx`, resolved against the config file's
+ * directory) such as a sentence-transformers export. Left out: the built-in embedder.
+ */
+export type SemanticEmbedderSettings =
+  | { readonly kind: 'provider'; readonly model: string; readonly dimensions: number }
+  | { readonly kind: 'onnx'; readonly folder: string; readonly maxTokens: number | undefined; readonly dimensions: number | undefined };
+
+const embedderFix = 'write embedder: { model: text-embedding-3-small, dimensions: 1536 } or embedder: { onnx: ./models/all-MiniLM-L6-v2 }, or leave it out for the built-in embedder';
+
+function embedderSchema(baseDirectory: string) {
+  return strictMapping(
+    {
+      model: z.string({ error: 'write a configured embeddings model, e.g. model: text-embedding-3-small' }).min(1).optional(),
+      onnx: z.string({ error: 'write a folder holding model.onnx (or onnx/model.onnx) and tokenizer.json, e.g. onnx: ./models/all-MiniLM-L6-v2' }).min(1).optional(),
+      dimensions: integerField({ minimum: 1, maximum: 65_536, fix: 'write the length of its vectors, e.g. dimensions: 1536' }).optional(),
+      max_tokens: integerField({ minimum: 8, maximum: 8_192, fix: 'write how many tokens of a prompt the local model reads, e.g. max_tokens: 256' }).optional(),
+    },
+    embedderFix,
+  )
+    .superRefine((embedder, context) => {
+      if ((embedder.model === undefined) === (embedder.onnx === undefined)) {
+        context.addIssue({ code: 'custom', message: `give exactly one of model and onnx: ${embedderFix}` });
+      } else if (embedder.model !== undefined && embedder.dimensions === undefined) {
+        context.addIssue({ code: 'custom', path: ['dimensions'], message: 'write the length of its vectors, e.g. dimensions: 1536' });
+      } else if (embedder.model !== undefined && embedder.max_tokens !== undefined) {
+        context.addIssue({ code: 'custom', path: ['max_tokens'], message: 'max_tokens applies to a local onnx model; the provider decides for model' });
+      }
+    })
+    .transform(
+      (embedder): SemanticEmbedderSettings =>
+        embedder.model !== undefined
+          ? { kind: 'provider', model: embedder.model, dimensions: embedder.dimensions as number }
+          : { kind: 'onnx', folder: resolve(baseDirectory, embedder.onnx as string), maxTokens: embedder.max_tokens, dimensions: embedder.dimensions },
+    );
+}
+
+function semanticCacheSchema(baseDirectory: string) {
+  return strictMapping(
   {
     models: z.array(z.string().min(1), { error: 'write the logical models to answer from similar prompts, e.g. models: [gpt-4o-mini]' }).min(1, {
       error: 'write at least one model, e.g. models: [gpt-4o-mini]',
@@ -36,13 +76,7 @@ const semanticCacheSchema = strictMapping(
     max_entries: integerField({ minimum: 1, fix: 'write how many prompts to index, e.g. max_entries: 100000' }).default(100_000),
     verify_with: z.string({ error: 'write a cheap configured model to confirm each semantic hit, e.g. verify_with: gpt-4o-mini' }).min(1).optional(),
     turns: integerField({ minimum: 1, maximum: 20, fix: 'write how many trailing messages to compare, e.g. turns: 1 (single-turn prompts only)' }).default(1),
-    embedder: strictMapping(
-      {
-        model: z.string({ error: 'write a configured embeddings model, e.g. model: text-embedding-3-small' }).min(1),
-        dimensions: integerField({ minimum: 1, maximum: 65_536, fix: 'write the length of its vectors, e.g. dimensions: 1536' }),
-      },
-      'write embedder: { model: text-embedding-3-small, dimensions: 1536 }, or leave it out for the built-in embedder',
-    ).optional(),
+    embedder: embedderSchema(baseDirectory).optional(),
   },
   'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
 ).transform((semantic) => ({
@@ -53,6 +87,7 @@ const semanticCacheSchema = strictMapping(
   verifyWith: semantic.verify_with,
   embedder: semantic.embedder,
 }));
+}
 
 const promptCacheSchema = strictMapping(
   {
@@ -65,8 +100,9 @@ const promptCacheSchema = strictMapping(
   .transform((prompt) => ({ enabled: prompt.enabled, ttl: prompt.ttl, minTokens: prompt.min_tokens }))
   .prefault({});
 
-export const cacheSchema = strictMapping(
-  { exact: exactCacheSchema.optional(), semantic: semanticCacheSchema.optional(), prompt: promptCacheSchema },
+export function cacheSchema(baseDirectory: string) {
+  return strictMapping(
+  { exact: exactCacheSchema.optional(), semantic: semanticCacheSchema(baseDirectory).optional(), prompt: promptCacheSchema },
   'write cache: { exact: { ttl_ms: 3600000, scope: key } }, or leave cache out',
 )
   .superRefine((cache, context) => {
@@ -76,3 +112,4 @@ export const cacheSchema = strictMapping(
   })
   .transform((cache) => ({ exact: cache.exact, semantic: cache.semantic, prompt: cache.prompt }))
   .prefault({});
+}

@@ -183,3 +183,31 @@ describe('ConfigError', () => {
     expect(issues.map((issue) => issue.path)).toEqual(['providers.openai.api_key', 'server.port', 'models.m']);
   });
 });
+
+describe('cache.semantic.embedder', () => {
+  const withEmbedder = (embedder: string) => `${withModels('  m: openai\n')}cache: { exact: {}, semantic: { models: [m], embedder: ${embedder} } }\n`;
+
+  it('takes exactly one of model and onnx', () => {
+    expect(issuesOf(withEmbedder('{ model: m, onnx: ./models/minilm, dimensions: 384 }'))).toEqual([
+      { path: 'cache.semantic.embedder', message: expect.stringContaining('give exactly one of model and onnx') },
+    ]);
+    expect(issuesOf(withEmbedder('{}'))).toEqual([{ path: 'cache.semantic.embedder', message: expect.stringContaining('give exactly one of model and onnx') }]);
+  });
+
+  it('needs the dimensions of a provider model, and keeps max_tokens for local models', () => {
+    expect(issuesOf(withEmbedder('{ model: m }'))).toEqual([{ path: 'cache.semantic.embedder.dimensions', message: expect.stringContaining('length of its vectors') }]);
+    expect(issuesOf(withEmbedder('{ model: m, dimensions: 8, max_tokens: 128 }'))).toEqual([
+      { path: 'cache.semantic.embedder.max_tokens', message: expect.stringContaining('local onnx model') },
+    ]);
+  });
+
+  it('resolves a relative onnx folder against the config file, and parses both forms', () => {
+    expect(parseConfig(withEmbedder('{ onnx: ./models/minilm, max_tokens: 128 }'), { env, baseDirectory: '/srv' }).cache.semantic?.embedder).toEqual({
+      kind: 'onnx',
+      folder: '/srv/models/minilm',
+      maxTokens: 128,
+      dimensions: undefined,
+    });
+    expect(parseConfig(withEmbedder('{ model: m, dimensions: 8 }'), { env, baseDirectory: '/srv' }).cache.semantic?.embedder).toEqual({ kind: 'provider', model: 'm', dimensions: 8 });
+  });
+});

@@ -350,7 +350,7 @@ export function createConfigSchema(context: ConfigSchemaContext) {
       limits: limitsSchema,
       budgets: budgetsSchema,
       rate_limits: rateLimitsSchema,
-      cache: cacheSchema,
+      cache: cacheSchema(context.baseDirectory),
     },
     `write a mapping with at least providers: and models:, e.g. ${MINIMAL_EXAMPLE}`,
   ).transform(({ rate_limits: rateLimits, ...config }) => ({ ...config, rateLimits }));

@@ -112,7 +112,10 @@ interface ExpectedConfig {
           readonly maxEntries: number;
           readonly turns: number;
           readonly verifyWith: string | undefined;
-          readonly embedder: { readonly model: string; readonly dimensions: number } | undefined;
+          readonly embedder:
+            | { readonly kind: 'provider'; readonly model: string; readonly dimensions: number }
+            | { readonly kind: 'onnx'; readonly folder: string; readonly maxTokens: number | undefined; readonly dimensions: number | undefined }
+            | undefined;
         }
       | undefined;
     readonly prompt: { readonly enabled: boolean; readonly ttl: '5m' | '1h'; readonly minTokens: number | undefined };

@@ -7,15 +7,19 @@ import type { CostCalculator } from '../core/price.js';
 import { exactCacheStage } from '../pipeline/cache/exact-cache-stage.js';
 import { promptCacheBreakpointsStage } from '../pipeline/cache/prompt-cache-breakpoints.js';
 import { DEFAULT_SEMANTIC_THRESHOLD } from '../pipeline/cache/semantic/default-threshold.js';
-import { createHashedNgramEmbedder } from '../pipeline/cache/semantic/hashed-ngram-embedder.js';
-import { createProviderEmbedder } from '../pipeline/cache/semantic/provider-embedder.js';
+import type { Embedder } from '../pipeline/cache/semantic/embedder.js';
 import { createSemanticMatcher, type SemanticMatcher } from '../pipeline/cache/semantic/semantic-matcher.js';
 import { verifyWithModel } from '../pipeline/cache/semantic/verify-with-model.js';
 import type { LedgerSink } from '../pipeline/metering/ledger-sink.js';
 import type { Stage } from '../pipeline/stage.js';
 import { createMemoryResponseCacheStore } from '../stores/cache/memory-response-cache-store.js';
 import { createRedisResponseCacheStore } from '../stores/cache/redis-response-cache-store.js';
+import { createMemorySemanticIndex } from '../stores/memory/memory-semantic-index.js';
+import type { SemanticIndex } from '../stores/semantic-index.js';
+import { openSqliteSemanticIndex } from '../stores/sqlite/sqlite-semantic-index.js';
+import { openSqliteResponseCacheStore } from '../stores/cache/sqlite-response-cache-store.js';
 import type { ResponseCacheStore } from '../stores/response-cache-store.js';
+import { buildSemanticEmbedder, embedderModels } from './build-semantic-embedder.js';
 import type { GatewayStores } from './open-gateway-stores.js';
 import { createRedisSharedEntryFeed, type SharedEntryFeed } from '../stores/redis/redis-shared-entry-feed.js';
 
@@ -52,6 +56,15 @@ export function buildCaches(options: BuildCachesOptions): BuiltCaches {
   const feed = sharedSemanticFeed(config, options.stores, logger);
   const exact = config.cache.exact;
   const semantic = config.cache.semantic;
+  let semanticCache: ReturnType<typeof semanticMatcherFor>;
+  try {
+    semanticCache = responseCache === undefined || exact === undefined ? undefined : semanticMatcherFor(config, options.modelNames, options.embeddings, clock, feed, logger);
+  } catch (error) {
+    // A semantic setting that cannot be built fails the start; what was opened for it is closed.
+    void feed?.close();
+    void responseCache?.close();
+    throw error;
+  }
   const cache =
     responseCache === undefined || exact === undefined
       ? undefined
@@ -62,7 +75,7 @@ export function buildCaches(options: BuildCachesOptions): BuiltCaches {
           recorder: { deployment: exactCacheDeployment, costCalculator: options.costCalculator, ledger: options.ledger, clock },
           clock,
           logger,
-          semantic: semanticMatcherFor(config, options.modelNames, options.embeddings, clock, feed),
+          semantic: semanticCache?.matcher,
           verify: semantic?.verifyWith === undefined ? undefined : verifyWithModel({ call: options.dispatch, model: semantic.verifyWith }),
         });
   const promptCacheMinimums = anthropicPromptCacheMinimums(config, options.adapters);
@@ -73,19 +86,26 @@ export function buildCaches(options: BuildCachesOptions): BuiltCaches {
     promptCache,
     close: async () => {
       await feed?.close();
+      semanticCache?.index.close();
       await responseCache?.close();
     },
   };
 }
 
-/** The exact cache's store: in process for the embedded default, Redis (shared) in scale-out. */
+/**
+ * The exact cache's store: the embedded default's SQLite file (its own connection, so answers
+ * survive a restart), in process for `kind: memory` (or a SQLite `:memory:` database, which
+ * could not outlive the process anyway), Redis (shared) in scale-out.
+ */
 function openResponseCache(config: TollgateConfig, stores: GatewayStores): ResponseCacheStore | undefined {
   const exact = config.cache.exact;
   if (exact === undefined) return undefined;
+  const caps = { maxEntries: exact.maxEntries, maxBytes: exact.maxBytes, maxEntryBytes: exact.maxEntryBytes };
   if (stores.redis !== undefined && config.store.kind === 'scale-out') {
     return createRedisResponseCacheStore({ redis: stores.redis, keyPrefix: `${config.store.redisKeyPrefix}:cache:`, maxEntryBytes: exact.maxEntryBytes, ownsConnection: false });
   }
-  return createMemoryResponseCacheStore({ maxEntries: exact.maxEntries, maxBytes: exact.maxBytes, maxEntryBytes: exact.maxEntryBytes });
+  if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') return openSqliteResponseCacheStore({ path: config.store.path, ...caps });
+  return createMemoryResponseCacheStore(caps);
 }
 
 /** Scale-out: replicas share what they index, since the answers are shared through Redis. */
@@ -95,23 +115,50 @@ function sharedSemanticFeed(config: TollgateConfig, stores: GatewayStores, logge
   return createRedisSharedEntryFeed({ redis: stores.redis, key: `${config.store.redisKeyPrefix}:semantic-index`, maxEntries: semantic.maxEntries, pollIntervalMs: 250, logger });
 }
 
-function semanticMatcherFor(config: TollgateConfig, models: ReadonlySet<string>, embeddings: EmbeddingCall, clock: Clock, feed: SharedEntryFeed | undefined): SemanticMatcher | undefined {
+/** The semantic matcher and the index it searches, which the caches' `close` closes. */
+function semanticMatcherFor(
+  config: TollgateConfig,
+  models: ReadonlySet<string>,
+  embeddings: EmbeddingCall,
+  clock: Clock,
+  feed: SharedEntryFeed | undefined,
+  logger: Logger,
+): { readonly matcher: SemanticMatcher; readonly index: SemanticIndex } | undefined {
   const semantic = config.cache.semantic;
   if (semantic === undefined) return undefined;
-  for (const model of [...semantic.models, ...(semantic.embedder === undefined ? [] : [semantic.embedder.model]), ...(semantic.verifyWith === undefined ? [] : [semantic.verifyWith])]) {
+  for (const model of [...semantic.models, ...embedderModels(semantic.embedder), ...(semantic.verifyWith === undefined ? [] : [semantic.verifyWith])]) {
     if (!models.has(model)) throw new Error(`cache.semantic: "${model}" is not a configured model. Write one of: ${[...models].join(', ')}.`);
   }
-  return createSemanticMatcher({
-    embedder:
-      semantic.embedder === undefined
-        ? createHashedNgramEmbedder()
-        : createProviderEmbedder({ embeddings, model: semantic.embedder.model, dimensions: semantic.embedder.dimensions, clock }),
-    threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
-    models: new Set(semantic.models),
-    maxEntries: semantic.maxEntries,
-    turns: semantic.turns,
-    feed,
-  });
+  const embedder = buildSemanticEmbedder(semantic.embedder, embeddings, clock);
+  const index = semanticIndexFor(config, embedder, semantic.maxEntries);
+  try {
+    const matcher = createSemanticMatcher({
+      embedder,
+      threshold: semantic.threshold ?? DEFAULT_SEMANTIC_THRESHOLD,
+      models: new Set(semantic.models),
+      index,
+      turns: semantic.turns,
+      feed,
+      logger,
+    });
+    return { matcher, index };
+  } catch (error) {
+    index.close();
+    throw error;
+  }
+}
+
+/**
+ * Where prompt vectors are indexed: the embedded default's SQLite file (its own connection, with
+ * sqlite-vec loaded, so the index survives a restart with the answers), else in process: for
+ * `kind: memory`, a SQLite `:memory:` database, and scale-out (where replicas share entries
+ * through the feed).
+ */
+function semanticIndexFor(config: TollgateConfig, embedder: Embedder, maxEntries: number): SemanticIndex {
+  if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
+    return openSqliteSemanticIndex({ path: config.store.path, embedderId: embedder.id, dimensions: embedder.dimensions, maxEntries });
+  }
+  return createMemorySemanticIndex({ dimensions: embedder.dimensions, maxEntries });
 }
 
 /**

@@ -30,7 +30,9 @@ describe('budgets on the embedded default (SQLite counters)', () => {
     harness = await startGatewayHarness({
       extraModels: dearModel,
       // Every answer waits, so all 1,000 reservations meet while the admitted calls are in flight.
-      simulator: { faults: [{ model: 'gpt-4o', fault: { delayMs: 2_500 } }] },
+      // Answers settle at their actual (smaller) cost and free budget for later requests, so the
+      // wait must outlast the arrival of all 1,000 even on a loaded machine (2.5 s did not).
+      simulator: { faults: [{ model: 'gpt-4o', fault: { delayMs: 6_000 } }] },
       extraYaml: 'budgets:\n  - { id: search-daily, scope: { team: search }, limit_usd: 5, window: daily }',
     });
     const running = harness.running;

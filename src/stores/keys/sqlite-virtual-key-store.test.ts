@@ -75,6 +75,7 @@ describe('sqlite virtual key store on disk', () => {
       { version: 2, name: 'virtual-keys' },
       { version: 3, name: 'budget-counters' },
       { version: 4, name: 'ledger-events' },
+      { version: 5, name: 'response-cache' },
     ]);
     inspector.close();
   });

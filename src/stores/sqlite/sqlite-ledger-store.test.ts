@@ -58,6 +58,7 @@ describe('sqlite ledger store on disk', () => {
       { version: 2, name: 'virtual-keys', applied_at: 1_750_000_000_000 },
       { version: 3, name: 'budget-counters', applied_at: 1_750_000_000_000 },
       { version: 4, name: 'ledger-events', applied_at: 1_750_000_000_000 },
+      { version: 5, name: 'response-cache', applied_at: 1_750_000_000_000 },
     ]);
     inspector.close();
   });

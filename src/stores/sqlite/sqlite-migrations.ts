@@ -4,6 +4,7 @@ import { ledgerMigration } from './migrations/0001-ledger.js';
 import { virtualKeysMigration } from './migrations/0002-virtual-keys.js';
 import { budgetCountersMigration } from './migrations/0003-budget-counters.js';
 import { ledgerEventsMigration } from './migrations/0004-ledger-events.js';
+import { responseCacheMigration } from './migrations/0005-response-cache.js';
 
 /** One schema step. Append-only: never edit a released migration, add the next number. */
 export interface SqliteMigration {
@@ -18,6 +19,7 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   virtualKeysMigration,
   budgetCountersMigration,
   ledgerEventsMigration,
+  responseCacheMigration,
 ];
 
 /**

@@ -1,8 +1,9 @@
 import type { ChatMessage, ChatRequestBody } from '../../../core/chat-request.js';
+import { silentLogger, type Logger } from '../../../core/logger.js';
+import type { SemanticIndex } from '../../../stores/semantic-index.js';
 import { canonicalRequestHash } from '../canonical-request-key.js';
 import type { Embedder } from './embedder.js';
 import { polarityConflict } from './polarity-guard.js';
-import { createSimilarityIndex } from './similarity-index.js';
 
 export interface SemanticMatcherOptions {
   readonly embedder: Embedder;
@@ -10,7 +11,11 @@ export interface SemanticMatcherOptions {
   readonly threshold: number;
   /** Logical models answered from similar prompts; every other model is exact-only. */
   readonly models: ReadonlySet<string>;
-  readonly maxEntries: number;
+  /**
+   * Where prompt vectors are indexed, of the embedder's dimensions; built (and closed) by the
+   * composition root: in memory, or in the embedded default's SQLite file.
+   */
+  readonly index: SemanticIndex;
   /**
    * How many trailing messages are compared by similarity (default 1: single-turn prompts only).
    * With N > 1 the last N messages (ending with a user message) are compared, and everything
@@ -22,6 +27,8 @@ export interface SemanticMatcherOptions {
    * in Redis): what one replica indexes, the others index too.
    */
   readonly feed?: SemanticEntryFeed;
+  /** Told when the index fails, once per run of failures (default: silent). */
+  readonly logger?: Logger;
 }
 
 /** How indexed prompts travel between replicas (see `stores/redis/redis-shared-entry-feed.ts`). */
@@ -42,11 +49,6 @@ export interface SemanticProbe {
   forget(id: number): void;
 }
 
-interface IndexedAnswer {
-  readonly partition: string;
-  readonly exactKey: string;
-}
-
 /**
  * The semantic cache's matching: single-turn prompts only (system messages allowed, no earlier
  * assistant or tool turns), compared within a partition holding everything else about the
@@ -54,18 +56,42 @@ interface IndexedAnswer {
  * question may differ. A candidate must reach the threshold and pass the polarity guard ("turn it
  * on" never answers "turn it off"). Answers themselves live in the exact cache's store; the index
  * maps prompts to their exact keys.
+ *
+ * An index that fails (a closed or broken database) makes every lookup a miss and every
+ * `remember` a no-op, never a failed request; the first failure of a run is logged, and the next
+ * success ends the run.
  */
 export function createSemanticMatcher(options: SemanticMatcherOptions) {
-  const index = createSimilarityIndex<IndexedAnswer>({ dimensions: options.embedder.dimensions, maxEntries: options.maxEntries });
-  const embedderId = options.embedder.id;
+  const { index, embedder } = options;
+  const logger = options.logger ?? silentLogger;
+  if (index.dimensions !== embedder.dimensions) {
+    throw new RangeError(`semantic matcher: the index holds vectors of ${index.dimensions} dimensions, the embedder "${embedder.id}" makes ${embedder.dimensions}`);
+  }
+  if (!(options.threshold > 0 && options.threshold <= 1)) throw new RangeError(`semantic matcher: threshold must be in (0, 1], got ${options.threshold}`);
+  const embedderId = embedder.id;
+  let failing = false;
+
+  /** Runs an index operation; a failure is logged (once per run of failures) and answers `fallback`. */
+  function guarded<Result>(operation: string, run: () => Result, fallback: Result): Result {
+    try {
+      const result = run();
+      failing = false;
+      return result;
+    } catch (error) {
+      if (!failing) logger.warn('semantic index failed; semantic lookups are misses until it recovers', { operation, error: error instanceof Error ? error.message : String(error) });
+      failing = true;
+      return fallback;
+    }
+  }
+
   options.feed?.subscribe(({ fields, payload }) => {
-    const { partition, text, exactKey, embedder } = fields;
+    const { partition, text, exactKey, embedder: from } = fields;
     // Only vectors of the same space and length are comparable.
-    if (embedder !== embedderId || partition === undefined || text === undefined || exactKey === undefined) return;
-    if (payload.byteLength !== options.embedder.dimensions * 4) return;
-    const vector = new Float32Array(options.embedder.dimensions);
+    if (from !== embedderId || partition === undefined || text === undefined || exactKey === undefined) return;
+    if (payload.byteLength !== embedder.dimensions * 4) return;
+    const vector = new Float32Array(embedder.dimensions);
     new Uint8Array(vector.buffer).set(payload);
-    index.add({ vector, text, value: { partition, exactKey } });
+    guarded('add', () => index.add({ partition, exactKey, text, vector }), undefined);
   });
 
   return {
@@ -76,19 +102,16 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
       if (turn === undefined) return undefined;
       const compared = new Set(turn.indexes);
       const partition = `${tenantPrefix}|${compared.size}|${canonicalRequestHash({ ...body, messages: body.messages.map((message, at) => (compared.has(at) ? { role: message.role, content: '' } : message)) })}`;
-      const [vector] = await options.embedder.embed([turn.text], signal);
+      const [vector] = await embedder.embed([turn.text], signal);
       if (vector === undefined) return undefined;
       return {
-        candidates: () =>
-          index
-            .search(vector, options.threshold, (candidate) => candidate.value.partition === partition && !polarityConflict(turn.text, candidate.text))
-            .map((match) => ({ id: match.id, exactKey: match.value.exactKey, similarity: match.similarity, text: match.text })),
+        candidates: () => guarded('search', () => index.search(vector, partition, options.threshold, (candidate) => !polarityConflict(turn.text, candidate)), []),
         text: turn.text,
         remember: (exactKey) => {
-          index.add({ vector, text: turn.text, value: { partition, exactKey } });
+          guarded('add', () => index.add({ partition, exactKey, text: turn.text, vector }), undefined);
           options.feed?.publish({ fields: { partition, text: turn.text, exactKey, embedder: embedderId }, payload: new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength)) });
         },
-        forget: (id) => index.remove(id),
+        forget: (id) => guarded('remove', () => index.remove(id), undefined),
       };
     },
     size: () => index.size(),
