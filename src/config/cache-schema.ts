@@ -77,6 +77,7 @@ function semanticCacheSchema(baseDirectory: string) {
     verify_with: z.string({ error: 'write a cheap configured model to confirm each semantic hit, e.g. verify_with: gpt-4o-mini' }).min(1).optional(),
     turns: integerField({ minimum: 1, maximum: 20, fix: 'write how many trailing messages to compare, e.g. turns: 1 (single-turn prompts only)' }).default(1),
     embedder: embedderSchema(baseDirectory).optional(),
+    index: z.enum(['sqlite', 'memory'], { error: 'write index: sqlite (sqlite-vec in the store file, the embedded default) or index: memory (in process)' }).optional(),
   },
   'write semantic: { models: [gpt-4o-mini], threshold: 0.99 }',
 ).transform((semantic) => ({
@@ -86,6 +87,7 @@ function semanticCacheSchema(baseDirectory: string) {
   turns: semantic.turns,
   verifyWith: semantic.verify_with,
   embedder: semantic.embedder,
+  index: semantic.index,
 }));
 }
 

@@ -116,6 +116,7 @@ interface ExpectedConfig {
             | { readonly kind: 'provider'; readonly model: string; readonly dimensions: number }
             | { readonly kind: 'onnx'; readonly folder: string; readonly maxTokens: number | undefined; readonly dimensions: number | undefined }
             | undefined;
+          readonly index: 'sqlite' | 'memory' | undefined;
         }
       | undefined;
     readonly prompt: { readonly enabled: boolean; readonly ttl: '5m' | '1h'; readonly minTokens: number | undefined };

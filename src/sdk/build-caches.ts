@@ -149,14 +149,20 @@ function semanticMatcherFor(
 }
 
 /**
- * Where prompt vectors are indexed: the embedded default's SQLite file (its own connection, with
- * sqlite-vec loaded, so the index survives a restart with the answers), else in process: for
- * `kind: memory`, a SQLite `:memory:` database, and scale-out (where replicas share entries
- * through the feed).
+ * Where prompt vectors are indexed (`cache.semantic.index`): by default the embedded default's
+ * SQLite file (sqlite-vec, its own connection, so the index survives a restart with the answers),
+ * else in process (for `kind: memory`, a SQLite `:memory:` database, and scale-out, where replicas
+ * share entries through the feed). `index: memory` keeps it in process beside a SQLite store too:
+ * faster for one very large partition, rebuilt from new answers after a restart.
  */
 function semanticIndexFor(config: TollgateConfig, embedder: Embedder, maxEntries: number): SemanticIndex {
-  if (config.store.kind === 'sqlite' && config.store.path !== ':memory:') {
+  const inSqliteFile = config.store.kind === 'sqlite' && config.store.path !== ':memory:';
+  const wanted = config.cache.semantic?.index ?? (inSqliteFile ? 'sqlite' : 'memory');
+  if (wanted === 'sqlite' && config.store.kind === 'sqlite' && inSqliteFile) {
     return openSqliteSemanticIndex({ path: config.store.path, embedderId: embedder.id, dimensions: embedder.dimensions, maxEntries });
+  }
+  if (wanted === 'sqlite') {
+    throw new Error(`cache.semantic.index: sqlite keeps the index in the store's SQLite file, and this store is ${config.store.kind === 'sqlite' ? 'an in-memory SQLite database' : `kind ${config.store.kind}`}. Write index: memory, or leave it out.`);
   }
   return createMemorySemanticIndex({ dimensions: embedder.dimensions, maxEntries });
 }

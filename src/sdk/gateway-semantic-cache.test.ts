@@ -92,9 +92,10 @@ describe('semantic cache with an embeddings model served by Tollgate', () => {
   });
   afterAll(async () => harness.close());
 
-  it('embeds each new prompt through the embeddings model, metered in the ledger as the semantic cache', async () => {
+  it('embeds each new prompt through the embeddings model, metered in the ledger as the semantic cache of the asking team', async () => {
+    const client = new OpenAI({ baseURL: `${harness.url}/v1`, apiKey: 'client-key', maxRetries: 0, defaultHeaders: { 'x-tollgate-team': 'support', 'x-tollgate-user': 'ada' } });
     const ask = async (content: string) => {
-      const { response } = await harness.client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 1000, messages: [{ role: 'user', content }] }).withResponse();
+      const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 1000, messages: [{ role: 'user', content }] }).withResponse();
       return response.headers.get('x-tollgate-cache');
     };
     expect(await ask('What are your opening hours?')).toBe('miss');
@@ -104,6 +105,11 @@ describe('semantic cache with an embeddings model served by Tollgate', () => {
     // One embedding per prompt that reached the semantic lookup (the exact hit never did).
     expect(rows).toHaveLength(2);
     expect(rows.every((row) => row.upstreamModel === 'text-embedding-3-small' && row.endpoint === 'semantic-cache' && (row.costNanos ?? 0) > 0)).toBe(true);
+    // The embedding is spent on the asking team's behalf, so it is in that team's spend.
+    expect(rows.map((row) => [row.team, row.user])).toEqual([
+      ['support', 'ada'],
+      ['support', 'ada'],
+    ]);
   });
 });
 

@@ -105,7 +105,7 @@ export function exactCacheStage(options: ExactCacheStageOptions) {
         const hit = await store.get(key, clock.now(), directives.maxAgeMs);
         if (hit !== undefined) return { hit, similarity: null, probe: undefined };
       }
-      const probe = await options.semantic?.probe(request.body, tenantPrefix(context, tenantOf(context, options.scope) as string), request.signal);
+      const probe = await options.semantic?.probe(request.body, tenantPrefix(context, tenantOf(context, options.scope) as string), request.signal, context.tags);
       if (probe === undefined || directives.noCache) return { hit: undefined, similarity: null, probe };
       // The best few candidates whose answers are still stored; one whose answer expired leaves the index.
       for (const candidate of probe.candidates().slice(0, 3)) {

@@ -1,3 +1,5 @@
+import type { RequestTags } from '../../../core/request-context.js';
+
 /**
  * Turns prompt texts into vectors for the semantic cache.
  *
@@ -10,9 +12,12 @@
  *   vectors. Vectors are compared only with vectors of the same `id`; a cache persisting vectors
  *   stores the `id` beside them and drops them when it changes.
  * - `signal` aborts a pending `embed`; the promise then rejects with the signal's reason.
+ * - `onBehalfOf` names the request the texts come from; an embedder whose calls cost money (a
+ *   provider model) attributes them to that request's key, team, org and user. Local embedders
+ *   ignore it.
  */
 export interface Embedder {
   readonly id: string;
   readonly dimensions: number;
-  embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  embed(texts: readonly string[], signal?: AbortSignal, onBehalfOf?: RequestTags): Promise<Float32Array[]>;
 }

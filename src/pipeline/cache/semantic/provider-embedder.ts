@@ -18,19 +18,27 @@ export interface ProviderEmbedderOptions {
 /**
  * An `Embedder` over any embeddings model Tollgate serves (OpenAI, Azure, Gemini, any
  * OpenAI-compatible server such as vLLM or Ollama). Each call is a metered request of its own,
- * attributed to the feature `semantic-cache`, so what the cache costs shows in the ledger beside
- * what it saves. Vectors are L2-normalised here; a vector of the wrong length is an error (the
+ * attributed to the feature `semantic-cache` and to the key, team, org and user of the request
+ * whose prompt it embeds (`onBehalfOf`), so what the cache costs shows in the ledger beside what
+ * it saves, and in each tenant's spend. Vectors are L2-normalised here; a vector of the wrong length is an error (the
  * cache then misses), never silently compared.
  */
 export function createProviderEmbedder(options: ProviderEmbedderOptions): Embedder {
   return {
     id: `provider:${options.model}:d${options.dimensions}`,
     dimensions: options.dimensions,
-    async embed(texts, signal) {
+    async embed(texts, signal, onBehalfOf) {
       if (texts.length === 0) return [];
       const context = createRequestContext({
         requestId: randomUUID(),
-        tags: { virtualKeyId: undefined, org: undefined, team: undefined, user: undefined, feature: 'semantic-cache', endpoint: 'semantic-cache' },
+        tags: {
+          virtualKeyId: onBehalfOf?.virtualKeyId,
+          org: onBehalfOf?.org,
+          team: onBehalfOf?.team,
+          user: onBehalfOf?.user,
+          feature: 'semantic-cache',
+          endpoint: 'semantic-cache',
+        },
         logicalModel: options.model,
         clientFormat: 'openai',
         stream: false,

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatRequestBody } from '../../../core/chat-request.js';
 import { silentLogger, type Logger } from '../../../core/logger.js';
+import type { RequestTags } from '../../../core/request-context.js';
 import type { SemanticIndex } from '../../../stores/semantic-index.js';
 import { canonicalRequestHash } from '../canonical-request-key.js';
 import type { Embedder } from './embedder.js';
@@ -96,13 +97,13 @@ export function createSemanticMatcher(options: SemanticMatcherOptions) {
 
   return {
     /** `undefined` when the request cannot be answered semantically (model not enabled, not single-turn). */
-    async probe(body: ChatRequestBody, tenantPrefix: string, signal?: AbortSignal): Promise<SemanticProbe | undefined> {
+    async probe(body: ChatRequestBody, tenantPrefix: string, signal?: AbortSignal, onBehalfOf?: RequestTags): Promise<SemanticProbe | undefined> {
       if (!options.models.has(body.model)) return undefined;
       const turn = (options.turns ?? 1) === 1 ? singleTurn(body.messages) : lastTurns(body.messages, options.turns ?? 1);
       if (turn === undefined) return undefined;
       const compared = new Set(turn.indexes);
       const partition = `${tenantPrefix}|${compared.size}|${canonicalRequestHash({ ...body, messages: body.messages.map((message, at) => (compared.has(at) ? { role: message.role, content: '' } : message)) })}`;
-      const [vector] = await embedder.embed([turn.text], signal);
+      const [vector] = await embedder.embed([turn.text], signal, onBehalfOf);
       if (vector === undefined) return undefined;
       return {
         candidates: () => guarded('search', () => index.search(vector, partition, options.threshold, (candidate) => !polarityConflict(turn.text, candidate)), []),
