@@ -33,6 +33,26 @@ export function tensesOf(words: readonly string[]): string {
  * too: that costs a miss, where a missed swap serves the answer to the reverse question.
  */
 export function swappedWords(words: readonly string[], otherWords: readonly string[]): string | undefined {
+  for (const { x, y, xAt, yAt, otherXAt, otherYAt } of reorderedPairs(words, otherWords)) {
+    if (onlyCoordinated(words, xAt, yAt) || onlyCoordinated(otherWords, otherXAt, otherYAt)) continue;
+    if (roleOf(words, xAt) === roleOf(otherWords, otherXAt) && roleOf(words, yAt) === roleOf(otherWords, otherYAt)) continue;
+    return `"${x}" and "${y}" swap places`;
+  }
+  return undefined;
+}
+
+/** Two content words, once in each prompt, in opposite orders: where each stands in both. */
+export interface ReorderedPair {
+  readonly x: string;
+  readonly y: string;
+  readonly xAt: number;
+  readonly yAt: number;
+  readonly otherXAt: number;
+  readonly otherYAt: number;
+}
+
+/** Every pair of content words that occur once in each prompt and in opposite orders. */
+export function* reorderedPairs(words: readonly string[], otherWords: readonly string[]): Generator<ReorderedPair> {
   const positions = singlePositions(words);
   const otherPositions = singlePositions(otherWords);
   const shared = [...positions.keys()].filter((word) => otherPositions.has(word));
@@ -40,17 +60,13 @@ export function swappedWords(words: readonly string[], otherWords: readonly stri
     for (let right = left + 1; right < shared.length; right += 1) {
       const [x, y] = [shared[left]!, shared[right]!];
       const [xAt, yAt, otherXAt, otherYAt] = [positions.get(x)!, positions.get(y)!, otherPositions.get(x)!, otherPositions.get(y)!];
-      if (xAt < yAt === otherXAt < otherYAt) continue;
-      if (onlyCoordinated(words, xAt, yAt) || onlyCoordinated(otherWords, otherXAt, otherYAt)) continue;
-      if (roleOf(words, xAt) === roleOf(otherWords, otherXAt) && roleOf(words, yAt) === roleOf(otherWords, otherYAt)) continue;
-      return `"${x}" and "${y}" swap places`;
+      if (xAt < yAt !== otherXAt < otherYAt) yield { x, y, xAt, yAt, otherXAt, otherYAt };
     }
   }
-  return undefined;
 }
 
 /** Content words (not `commonWords`) that occur exactly once, and where. */
-export function singlePositions(words: readonly string[]): Map<string, number> {
+function singlePositions(words: readonly string[]): Map<string, number> {
   const positions = new Map<string, number>();
   const repeated = new Set<string>();
   words.forEach((word, index) => {

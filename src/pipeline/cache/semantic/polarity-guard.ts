@@ -1,4 +1,4 @@
-import { personsOf, singlePositions, swappedWords, tensesOf } from './framing-conflicts.js';
+import { personsOf, reorderedPairs, swappedWords, tensesOf } from './framing-conflicts.js';
 import { numberMentions, quantitiesDiffer, type NumberMentions } from './number-mentions.js';
 import { normalisedWords } from './normalised-words.js';
 import {
@@ -187,21 +187,12 @@ function prefixedOpposite(words: ReadonlySet<string>, otherWords: ReadonlySet<st
 const directionReach = 5;
 
 function reversedDirection(words: readonly string[], otherWords: readonly string[]): string | undefined {
-  const positions = singlePositions(words);
-  const otherPositions = singlePositions(otherWords);
-  const shared = [...positions.keys()].filter((word) => otherPositions.has(word));
-  for (let left = 0; left < shared.length; left += 1) {
-    for (let right = left + 1; right < shared.length; right += 1) {
-      const [x, y] = [shared[left]!, shared[right]!];
-      const [xAt, yAt] = [positions.get(x)!, positions.get(y)!];
-      const [otherXAt, otherYAt] = [otherPositions.get(x)!, otherPositions.get(y)!];
-      if (xAt < yAt === otherXAt < otherYAt) continue;
-      if (Math.abs(xAt - yAt) > directionReach || Math.abs(otherXAt - otherYAt) > directionReach) continue;
-      const between = new Set(words.slice(Math.min(xAt, yAt) + 1, Math.max(xAt, yAt)).filter((word) => directionalWords.has(word)));
-      const otherBetween = otherWords.slice(Math.min(otherXAt, otherYAt) + 1, Math.max(otherXAt, otherYAt));
-      const common = otherBetween.find((word) => between.has(word));
-      if (common !== undefined) return `"${x}" and "${y}" swap around "${common}"`;
-    }
+  for (const { x, y, xAt, yAt, otherXAt, otherYAt } of reorderedPairs(words, otherWords)) {
+    if (Math.abs(xAt - yAt) > directionReach || Math.abs(otherXAt - otherYAt) > directionReach) continue;
+    const between = new Set(words.slice(Math.min(xAt, yAt) + 1, Math.max(xAt, yAt)).filter((word) => directionalWords.has(word)));
+    const otherBetween = otherWords.slice(Math.min(otherXAt, otherYAt) + 1, Math.max(otherXAt, otherYAt));
+    const common = otherBetween.find((word) => between.has(word));
+    if (common !== undefined) return `"${x}" and "${y}" swap around "${common}"`;
   }
   return undefined;
 }
