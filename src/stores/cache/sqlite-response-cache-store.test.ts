@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTollgateError } from '../../core/errors.js';
 import { describeResponseCacheStoreContract } from '../response-cache-store.contract.js';
+import { describeCappedResponseCacheStore } from './capped-response-cache-store.contract.js';
 import type { CachedResponse, ResponseCacheStore } from '../response-cache-store.js';
 import { openSqliteDatabase } from '../sqlite/open-sqlite-database.js';
 import { createSqliteResponseCacheStore, openSqliteResponseCacheStore, type OpenSqliteResponseCacheStoreOptions } from './sqlite-response-cache-store.js';
@@ -74,13 +75,9 @@ function open(options: Partial<OpenSqliteResponseCacheStoreOptions> = {}): Respo
 
 describeResponseCacheStoreContract('sqlite store', ({ maxEntryBytes }) => open({ maxEntryBytes }));
 
-describe('sqlite response cache store', () => {
-  it('rejects caps that are not positive integers, or an entry cap above the byte cap, when built', () => {
-    expect(() => open({ maxEntries: 0 })).toThrow(/maxEntries/);
-    expect(() => open({ maxBytes: 1.5 })).toThrow(/maxBytes/);
-    expect(() => open({ maxBytes: 10, maxEntryBytes: 11 })).toThrow(/maxEntryBytes/);
-  });
+describeCappedResponseCacheStore('sqlite', (caps) => open(caps));
 
+describe('sqlite response cache store', () => {
   it('keeps its entries and stats across close and reopen of the same file', async () => {
     const first = open({ maxEntries: 2 });
     await first.set('tenant:a|1', textResponse('{"one":1}'), TTL, NOW);
@@ -149,56 +146,6 @@ describe('sqlite response cache store', () => {
     }
   });
 
-  it('evicts the least recently used entry, where a hit counts as a use and a miss by maxAgeMs does not', async () => {
-    const store = open({ maxEntries: 3, maxBytes: 1_000, maxEntryBytes: 100 });
-    for (const key of ['a', 'b', 'c']) await store.set(key, response(1), TTL, NOW);
-    await store.get('a', NOW);
-    expect(await store.get('b', NOW + 10, 5)).toBeUndefined();
-    await store.set('d', response(1), TTL, NOW);
-    expect(await present(store, ['a', 'b', 'c', 'd'])).toEqual(['a', 'c', 'd']);
-    // Replacing an entry is a use too.
-    await store.set('a', response(1), TTL, NOW);
-    await store.set('e', response(1), TTL, NOW);
-    expect(await present(store, ['a', 'c', 'd', 'e'])).toEqual(['a', 'd', 'e']);
-    expect(store.stats()).toMatchObject({ entries: 3, evictions: 2 });
-  });
-
-  it('evicts as many entries as the byte cap needs and counts each', async () => {
-    const store = open({ maxEntries: 100, maxBytes: 100, maxEntryBytes: 100 });
-    for (const key of ['a', 'b', 'c', 'd']) await store.set(key, response(19), TTL, NOW);
-    expect(store.stats()).toEqual({ entries: 4, bytes: 80, evictions: 0 });
-    await store.set('e', response(60), TTL, NOW);
-    expect(await present(store, ['a', 'b', 'c', 'd', 'e'])).toEqual(['d', 'e']);
-    expect(store.stats()).toEqual({ entries: 2, bytes: 81, evictions: 3 });
-  });
-
-  it('counts bytes as body plus key, and keeps them right through replace, delete, purge and expiry', async () => {
-    const store = open({ maxEntries: 100, maxBytes: 10_000, maxEntryBytes: 1_000 });
-    await store.set('t1|a', response(100), TTL, NOW);
-    await store.set('t1|b', response(50), TTL, NOW);
-    await store.set('t2|a', response(10), 1_000, NOW);
-    expect(store.stats()).toEqual({ entries: 3, bytes: 172, evictions: 0 });
-    await store.set('t1|a', response(20), TTL, NOW);
-    expect(store.stats().bytes).toBe(92);
-    await store.delete('t1|b');
-    expect(store.stats()).toEqual({ entries: 2, bytes: 38, evictions: 0 });
-    expect(await store.get('t2|a', NOW + 1_000)).toBeUndefined();
-    expect(store.stats()).toEqual({ entries: 1, bytes: 24, evictions: 0 });
-    await store.deleteByPrefix('t1|');
-    expect(store.stats()).toEqual({ entries: 0, bytes: 0, evictions: 0 });
-  });
-
-  it('drops expired entries on the way when it stores, without counting them as evictions', async () => {
-    const store = open({ maxEntries: 2, maxBytes: 1_000, maxEntryBytes: 100 });
-    await store.set('short', response(1), 1_000, NOW);
-    await store.set('long', response(1), TTL, NOW);
-    await store.set('new', response(1), TTL, NOW + 1_000);
-    expect(store.stats()).toMatchObject({ entries: 2, evictions: 0 });
-    await store.set('newer', response(1), TTL, NOW + 1_000);
-    expect(store.stats()).toMatchObject({ entries: 2, evictions: 1 });
-    expect(await present(store, ['long', 'new', 'newer'], NOW + 1_000)).toEqual(['new', 'newer']);
-  });
-
   it('drops a bounded batch of expired entries, soonest expiry first, on each write', async () => {
     const roomy = open({ maxEntries: 1_000, maxBytes: 1_000_000, maxEntryBytes: 100 });
     for (let index = 0; index < 100; index += 1) await roomy.set(`old|${index}`, response(1), 1_000, NOW);
@@ -237,18 +184,6 @@ describe('sqlite response cache store', () => {
     await second.set('tenant:b|1', response(1), TTL, NOW);
     // The reader wrote its 256 uses as the 256th was noted: keys[258], not keys[2], is now the least recently used.
     expect(storedKeys([keys[0], keys[2], keys[258], keys[259]] as string[])).toEqual([keys[0], keys[2], keys[259]]);
-  });
-
-  it('stays within its caps under many writes', async () => {
-    const store = open({ maxEntries: 200, maxBytes: 20_000, maxEntryBytes: 500 });
-    for (let index = 0; index < 3_000; index += 1) {
-      await store.set(`tenant:${index % 13}|${index}`, response(index % 400), TTL, NOW + index);
-      if (index % 3 === 0) await store.get(`tenant:${(index - 30) % 13}|${index - 30}`, NOW + index);
-    }
-    const { entries, bytes, evictions } = store.stats();
-    expect(entries).toBeLessThanOrEqual(200);
-    expect(bytes).toBeLessThanOrEqual(20_000);
-    expect(evictions).toBe(3_000 - entries);
   });
 
   it('rejects every operation with TG_ERR_STORE_UNAVAILABLE once its database is closed, and still refuses oversize entries', async () => {
